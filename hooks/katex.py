@@ -66,6 +66,7 @@ class KatexServer:
         node = shutil.which("node")
         if node is None:
             raise PluginError("`node` is not on PATH; the site build needs it for KaTeX.")
+        log.info("Starting the KaTeX renderer: node %s", SCRIPT.relative_to(ROOT))
         return subprocess.Popen(
             [node, str(SCRIPT)],
             cwd=ROOT,
@@ -133,7 +134,7 @@ def render_math(page_html: str, where: str) -> str:
         tex = html.unescape(body[len(opening) : -len(closing)]).strip()
         ok, result = SERVER.render(tex, display)
         if not ok:
-            errors.append(f"formula {tex!r}: {result}")
+            errors.append(f"{'display' if display else 'inline'} formula: {tex}\n    {result}")
             return match[0]
         return f"<{tag}{attrs}>{result}</{tag}>"
 
@@ -158,6 +159,8 @@ def on_page_content(html_content, page, config, files):
 
 def on_post_build(config):
     """Copy katex.min.css and fonts/ into the built site (skipping unchanged files)."""
+    if not (KATEX_DIST / "katex.min.css").is_file():
+        raise PluginError(f"KaTeX is not installed ({KATEX_DIST} is missing): run `make node`.")
     target = Path(config.site_dir) / ASSET_DIR
     sources = [KATEX_DIST / "katex.min.css", *sorted((KATEX_DIST / "fonts").iterdir())]
     for source in sources:
