@@ -100,6 +100,10 @@ def as_distribution(
     arr = as_real_array(values, name)
     if arr.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension, got a scalar")
+    # Round-off allowed in the sum: that of the caller's dtype (float16 is
+    # widened by as_real_array) or of float64, the dtype of the computation.
+    given = np.asarray(values).dtype
+    tol_dtype = given if given.kind == "f" and given.itemsize < 8 else np.dtype(np.float64)
     if isinstance(axis, tuple):
         if arr.ndim < 2:
             raise ValueError(f"{name} must be a 2-D joint table [x, y], got {arr.ndim}-D")
@@ -122,14 +126,17 @@ def as_distribution(
     if (moved < 0).any():
         raise ValueError(f"{name} has negative entries (smallest {moved.min()!r})")
     n = moved.shape[-1]
-    total = moved.sum(axis=-1, dtype=np.float64, keepdims=True)
     out = moved.astype(np.float64, copy=normalize)
     if normalize:
-        if (total == 0).any():
+        # Scale by the largest entry first, so that huge weights cannot overflow the sum.
+        largest = out.max(axis=-1, keepdims=True)
+        if (largest == 0).any():
             raise ValueError(f"{name} sums to 0 {where} and cannot be normalized")
-        out /= total
+        out /= largest
+        out /= out.sum(axis=-1, keepdims=True)
         return out
-    tol = sum_tolerance(arr.dtype, n)
+    total = moved.sum(axis=-1, dtype=np.float64, keepdims=True)
+    tol = sum_tolerance(tol_dtype, n)
     err = np.abs(total - 1.0)
     if (err > tol).any():
         worst = float(total.ravel()[np.argmax(err)])

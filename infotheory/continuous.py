@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import finish, log_of_base
 from ._numerics import integrate, minimize
-from .discrete import _p_log_ratio
+from ._terms import weighted_log_ratio
 
 __all__ = [
     "Gaussian",
@@ -126,7 +126,9 @@ class GaussianMixture:
         z = (xx - mu) / sd
         terms = np.log(self.weights) - 0.5 * z * z - np.log(sd) - _LOG_SQRT_2PI
         top = terms.max(axis=-1)
-        return top + np.log(np.exp(terms - top[..., None]).sum(axis=-1))
+        finite = np.isfinite(top)  # False at x = +-inf, where every term is -inf
+        shifted = np.exp(terms - np.where(finite, top, 0.0)[..., None]).sum(axis=-1)
+        return np.where(finite, top + np.log(np.where(finite, shifted, 1.0)), -np.inf)
 
     def pdf(self, x: ArrayLike) -> NDArray[np.float64]:
         """Density at `x`."""
@@ -274,7 +276,7 @@ def kl_divergence_on_grid(p: ArrayLike, q: ArrayLike, x: ArrayLike, *,
         if (arr < 0).any():
             raise ValueError(f"{name} has negative density values")
     pp, qq = np.broadcast_arrays(pp, qq)
-    d = np.trapezoid(_p_log_ratio(pp, qq), xx, axis=-1)
+    d = np.trapezoid(weighted_log_ratio(pp, pp, qq), xx, axis=-1)
     return finish(d / divisor)
 
 
@@ -378,9 +380,11 @@ def kl_divergence_continuous(p: Density, q: Density, *, lower: float = -math.inf
     def integrand(x: NDArray[np.float64]) -> NDArray[np.float64]:
         lp, lq = log_p(x), log_q(x)
         support = lp > -np.inf
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", under="ignore"):
             ratio = np.where(support, lp - lq, 0.0)
-        return np.where(support, np.exp(lp) * ratio, 0.0)
+            terms = np.where(support, np.exp(lp) * ratio, 0.0)
+        # p > 0 where q = 0 makes the integral infinite, even if exp(lp) underflowed
+        return np.where(support & (ratio == np.inf), np.inf, terms)
 
     return np.float64(integrate(integrand, lo, hi, rtol=rtol) / divisor)
 

@@ -14,28 +14,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_distribution, broadcast_pair, finish, log_of_base
+from ._terms import p_log_p, weighted_log_ratio
 
 __all__ = ["cross_entropy", "entropy", "js_divergence", "kl_divergence"]
 
 Result = np.float64 | NDArray[np.float64]
-
-
-def _p_log_p(p: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Elementwise ``p * log(p)`` with the convention ``0 * log 0 = 0``."""
-    logs = np.log(p, where=p > 0, out=np.zeros_like(p))
-    return p * logs
-
-
-def _p_log_ratio(p: NDArray[np.float64], q: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Elementwise ``p * log(p / q)``: 0 where ``p == 0``, ``inf`` where only ``q == 0``.
-
-    ``log(p / q)`` is more accurate than ``log p - log q`` when ``p`` is close
-    to ``q``, which is exactly where a KL divergence is small.
-    """
-    support = p > 0
-    with np.errstate(divide="ignore"):
-        ratio = np.divide(p, q, where=support, out=np.ones_like(p))
-    return p * np.log(ratio)
 
 
 def entropy(p: ArrayLike, *, base: float | None = None, axis: int = -1,
@@ -128,7 +111,7 @@ def entropy(p: ArrayLike, *, base: float | None = None, axis: int = -1,
     """
     divisor = log_of_base(base)
     pp = as_distribution(p, "p", axis=axis, normalize=normalize)
-    h = np.maximum(-_p_log_p(pp).sum(axis=-1), 0.0)
+    h = np.maximum(-p_log_p(pp).sum(axis=-1), 0.0)
     return finish(h / divisor)
 
 
@@ -289,7 +272,7 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis
     divisor = log_of_base(base)
     pp, qq = broadcast_pair(as_distribution(p, "p", axis=axis, normalize=normalize),
                             as_distribution(q, "q", axis=axis, normalize=normalize))
-    d = np.maximum(_p_log_ratio(pp, qq).sum(axis=-1), 0.0)
+    d = np.maximum(weighted_log_ratio(pp, pp, qq).sum(axis=-1), 0.0)
     return finish(d / divisor)
 
 
@@ -351,6 +334,8 @@ def js_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis
     divisor = log_of_base(base)
     pp, qq = broadcast_pair(as_distribution(p, "p", axis=axis, normalize=normalize),
                             as_distribution(q, "q", axis=axis, normalize=normalize))
-    m = 0.5 * (pp + qq)
-    js = 0.5 * (_p_log_ratio(pp, m).sum(axis=-1) + _p_log_ratio(qq, m).sum(axis=-1))
+    # p / m written as 2p / (p + q), so that halving a subnormal p cannot underflow to 0
+    total = pp + qq
+    js = 0.5 * (weighted_log_ratio(pp, 2.0 * pp, total).sum(axis=-1)
+                + weighted_log_ratio(qq, 2.0 * qq, total).sum(axis=-1))
     return finish(np.clip(js, 0.0, math.log(2.0)) / divisor)

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_distribution, finish, log_of_base
-from .discrete import _p_log_p, _p_log_ratio
+from ._terms import p_log_p, weighted_log_ratio
 
 __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
 
@@ -79,7 +79,7 @@ def joint_entropy(joint: ArrayLike, *, base: float | None = None,
     """
     divisor = log_of_base(base)
     table = _as_joint(joint, normalize)
-    h = np.maximum(-_p_log_p(table).sum(axis=(-2, -1)), 0.0)
+    h = np.maximum(-p_log_p(table).sum(axis=(-2, -1)), 0.0)
     return finish(h / divisor)
 
 
@@ -138,7 +138,7 @@ def conditional_entropy(joint: ArrayLike, *, base: float | None = None,
     divisor = log_of_base(base)
     table = _as_joint(joint, normalize)
     p_x = table.sum(axis=-1, keepdims=True)
-    h = np.maximum(-_p_log_ratio(table, p_x).sum(axis=(-2, -1)), 0.0)
+    h = np.maximum(-weighted_log_ratio(table, table, p_x).sum(axis=(-2, -1)), 0.0)
     return finish(h / divisor)
 
 
@@ -201,6 +201,11 @@ def mutual_information(joint: ArrayLike, *, base: float | None = None,
     """
     divisor = log_of_base(base)
     table = _as_joint(joint, normalize)
-    product = table.sum(axis=-1, keepdims=True) * table.sum(axis=-2, keepdims=True)
-    i = np.maximum(_p_log_ratio(table, product).sum(axis=(-2, -1)), 0.0)
+    # p(x, y) / (p(x) p(y)) as p(y | x) / p(y): the product of two small
+    # marginals could underflow to 0 where the joint entry is positive
+    p_x = table.sum(axis=-1, keepdims=True)
+    p_y = table.sum(axis=-2, keepdims=True)
+    with np.errstate(under="ignore"):
+        p_y_given_x = np.divide(table, p_x, where=table > 0, out=np.zeros_like(table))
+    i = np.maximum(weighted_log_ratio(table, p_y_given_x, p_y).sum(axis=(-2, -1)), 0.0)
     return finish(i / divisor)

@@ -538,7 +538,7 @@ def cross_entropy_from_logits(
         lse = _logsumexp_rows(block, e)
         loss = lse.copy()
         if eps < 1.0:  # skipped at eps == 1 so a masked target cannot give 0 * inf
-            picked = block[np.arange(hi - lo), flat_targets[lo:hi]]
+            picked = block[np.arange(hi - lo), flat_targets[lo:hi]].astype(np.float64)
             loss -= (1.0 - eps) * picked
         if eps:
             loss -= eps * block.mean(axis=1, dtype=np.float64)
