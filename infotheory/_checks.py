@@ -77,10 +77,12 @@ def sum_tolerance(dtype: np.dtype, n: int) -> float:
     Rounding each of ``n`` probabilities and summing them leaves an error that
     grows with the machine epsilon of ``dtype`` and, typically, with ``sqrt(n)``
     (pairwise or random-walk accumulation). The floor of 32 epsilons covers
-    short vectors written as decimals, such as ``[0.1] * 10``.
+    short vectors written as decimals, such as ``[0.1] * 10``. The cap of 1e-3
+    keeps low-precision dtypes (float16's epsilon is 1e-3) from accepting a
+    vector that is plainly not a distribution.
     """
     eps = float(np.finfo(dtype).eps)
-    return eps * max(32.0, 4.0 * math.sqrt(n))
+    return min(eps * max(32.0, 4.0 * math.sqrt(n)), 1e-3)
 
 
 def as_distribution(

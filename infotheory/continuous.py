@@ -128,7 +128,8 @@ class GaussianMixture:
         top = terms.max(axis=-1)
         finite = np.isfinite(top)  # False at x = +-inf, where every term is -inf
         shifted = np.exp(terms - np.where(finite, top, 0.0)[..., None]).sum(axis=-1)
-        return np.where(finite, top + np.log(np.where(finite, shifted, 1.0)), -np.inf)
+        out = np.where(finite, top + np.log(np.where(finite, shifted, 1.0)), -np.inf)
+        return out[()] if out.ndim == 0 else out
 
     def pdf(self, x: ArrayLike) -> NDArray[np.float64]:
         """Density at `x`."""

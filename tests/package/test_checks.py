@@ -244,17 +244,27 @@ def test_normalize_true_skips_the_sum_check():
         -(5 / 11 * math.log(5 / 11) + 6 / 11 * math.log(6 / 11)), rel=1e-14)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the sum tolerance uses float32 eps for float16 "
-                   "input (upcast before sum_tolerance), so a float16 [0.1]*10 (or float16 "
-                   "softmax output) is rejected: 'a sum of 0.99976, tolerance 3.8e-06'")
 def test_float16_distributions_pass_the_sum_check():
+    """Regression: float16 input was checked with float32's tolerance and rejected."""
     assert entropy(np.full(10, 0.1, dtype=np.float16)) == pytest.approx(math.log(10), rel=1e-3)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the sum tolerance uses longdouble eps but the sum "
-                   "is taken after rounding to float64, so np.full(7, 1, longdouble)/7 is "
-                   "rejected ('a sum of 0.9999999999999998, tolerance 3.5e-18')")
+def test_float16_softmax_outputs_pass_the_sum_check():
+    rng = np.random.default_rng(4)
+    for n in (10, 1000, 32000, 128000):
+        p = softmax(rng.standard_normal(n).astype(np.float32) * 3).astype(np.float16)
+        assert entropy(p) >= 0.0
+
+
+@pytest.mark.parametrize(("n", "total"), [(10, 0.99), (20000, 0.5), (70000, 0.0), (128000, 2.0)])
+def test_float16_tolerance_still_rejects_wrong_sums(n, total):
+    p = np.full(n, total / n, dtype=np.float16)
+    with pytest.raises(ValueError, match="p does not sum to 1"):
+        entropy(p)
+
+
 def test_longdouble_distributions_pass_the_sum_check():
+    """Regression: longdouble input was checked with its own eps, though summed in float64."""
     p = np.full(7, 1, dtype=np.longdouble) / 7
     assert entropy(p) == pytest.approx(math.log(7), rel=1e-14)
 

@@ -145,9 +145,8 @@ def test_grid_batches_zeros_and_infinities():
     assert isinstance(kl_divergence_on_grid(p[2], q, x), np.float64)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: kl_divergence_on_grid overflows p/q for subnormal "
-                   "q (RuntimeWarning; inf instead of 368.4), same root cause as kl_divergence")
 def test_grid_with_subnormal_density_is_finite():
+    """Regression: p / q overflowed for a subnormal q (RuntimeWarning, inf)."""
     with no_runtime_warnings():
         got = kl_divergence_on_grid([1.0, 1.0], [1e-320, 1.0], [0.0, 1.0])
     assert got == pytest.approx(0.5 * -math.log(1e-320), rel=1e-12)
@@ -223,10 +222,8 @@ def test_continuous_is_zero_for_identical_and_inf_for_missing_support():
     assert got == pytest.approx(math.log(0.5) + LOG_SQRT_2PI + 1 / 6, rel=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: kl_divergence_continuous(norm, uniform) with logpdf "
-                   "objects computes exp(lp) * inf = 0 * inf far in the tails: RuntimeWarning "
-                   "'invalid value encountered in multiply' (result is still inf)")
 def test_continuous_missing_support_with_logpdf_objects_does_not_warn():
+    """Regression: exp(lp) * inf = 0 * inf far in the tails raised a RuntimeWarning."""
     with no_runtime_warnings():
         assert kl_divergence_continuous(stats.norm(), stats.uniform(-1, 2)) == np.inf
 
@@ -295,15 +292,20 @@ def test_gaussian_is_a_one_component_mixture():
     assert isinstance(g, GaussianMixture)
     assert (g.weights, g.means, g.stds) == ((1.0,), (1.5,), (0.3,))
     assert g.mean == 1.5 and g.std == pytest.approx(0.3, rel=1e-15)
-    assert isinstance(g.logpdf(0.0), np.float64)
+    assert isinstance(g.pdf(0.0), np.float64)
     assert g.pdf(np.zeros((2, 3))).shape == (2, 3)
     np.testing.assert_allclose(g.pdf([0.0, 1.5]), stats.norm.pdf([0.0, 1.5], 1.5, 0.3),
                                rtol=1e-14)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Gaussian/GaussianMixture.pdf(+-inf) is NaN "
-                   "(RuntimeWarning: invalid value in subtract), should be 0 (logpdf -inf)")
+def test_logpdf_of_a_scalar_is_a_numpy_scalar():
+    for dist in (Gaussian(1.5, 0.3), GaussianMixture(*BIMODAL)):
+        assert isinstance(dist.logpdf(0.0), np.float64)
+        assert isinstance(dist.logpdf(np.inf), np.float64)
+
+
 def test_pdf_at_infinity_is_zero():
+    """Regression: pdf(+-inf) was NaN (inf - inf in the log-sum-exp)."""
     g = Gaussian(0.0, 1.0)
     with no_runtime_warnings():
         assert g.pdf(np.inf) == 0.0

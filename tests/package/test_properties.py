@@ -34,8 +34,6 @@ from ._helpers import (
     ref_kl,
 )
 
-TOL = {"rel": 1e-9, "abs": 1e-12}
-
 
 def close(a, b, rel=1e-9, abs_=1e-12):
     if math.isinf(a) or math.isinf(b):
