@@ -6,14 +6,14 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-REQS := requirements/test.txt requirements/docs.txt
+REQS := requirements/test.txt requirements/docs.txt requirements/torch.txt requirements/browser.txt
 PY_STAMP := $(VENV)/.installed
 # KaTeX (build-time math rendering) comes from npm, pinned by package-lock.json.
 NODE_STAMP := node_modules/.installed
 # Material for MkDocs prints a multi-line banner on every build unless told not to.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install node serve docs test bench clean
+.PHONY: help install node pyodide chromium serve docs test bench clean
 
 help:
 	@echo "make serve   install and serve the site on http://127.0.0.1:8000/infotheory/"
@@ -36,17 +36,29 @@ $(NODE_STAMP): package.json package-lock.json
 
 node: $(NODE_STAMP)
 
+# The in-browser Python runtime's files, in .cache/pyodide/ (frontend/pyodide_assets.py):
+# Pyodide from node_modules, the official numpy wheel (hash-pinned download, checked
+# against the official pyodide-lock.json), the infotheory wheel, and the pytest wheels of
+# the Pyodide test run. Cached: a second run downloads and rebuilds nothing. The site
+# build does the same through hooks/pyodide_assets.py.
+pyodide: install node
+	$(BIN)/python frontend/pyodide_assets.py --tests
+
 serve: install node
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 docs: install node
 	$(BIN)/mkdocs build --strict
 
-test: install node
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads).
+chromium:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: install node pyodide chromium
 	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python benchmarks/bench_logits.py
 
 clean:
-	rm -rf $(VENV) node_modules site build dist
+	rm -rf $(VENV) node_modules site build dist .cache/pyodide

@@ -25,7 +25,10 @@ nbconvert. Left alone, that does not fit this site in three ways, fixed here:
    notebook page, and the build fails if any ``<script src>`` or ``import(...)`` remains.
 
 Also: the kernel that executes the labs imports ``infotheory`` from the repository root
-(``PYTHONPATH``), and the notebook's copy button speaks Spanish on Spanish pages.
+(``PYTHONPATH``) and starts quietly (hooks/jupyter/). The page is made to behave like the
+rest of the site: heading anchors become Material permalinks, code takes the site's
+(accessible) colours in both schemes and is keyboard-scrollable, and the copy button's
+text stays out of the search index and speaks Spanish on Spanish pages.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from mkdocs.plugins import event_priority
 from nbconvert.filters.markdown_mistune import IPythonRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
+JUPYTER_CONFIG = ROOT / "hooks" / "jupyter"
 NOTEBOOK_SUFFIX = ".ipynb"
 
 # ------------------------------------------------------------------ 1. notebooks are pages
@@ -82,13 +86,65 @@ LONE_DISPLAY_RE = re.compile(
 REMOTE_TAG_RES = [
     # MathJax: <!-- Load mathjax --> <script src=...> ... <!-- End of mathjax configuration -->
     re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL),
-    # Mermaid, imported from a CDN by a module script when a page has a diagram.
-    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>', re.DOTALL),
+    # Mermaid: a module script that imports it from a CDN when a page has a diagram, and
+    # its styles, up to <!-- End of mermaid configuration -->; then any such script left.
+    re.compile(
+        r'<script type="module">(?:(?!</script>).)*?mermaid'
+        r".*?<!-- End of mermaid configuration -->",
+        re.DOTALL,
+    ),
+    re.compile(
+        r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>',
+        re.DOTALL,
+    ),
     # require.js (only with include_requirejs: true) or any other external script.
     re.compile(r'<script\b[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>'),
 ]
 LEFTOVER_RE = re.compile(r"<script\b[^>]*\bsrc=|\bimport\(\s*[\"']")
 
+# ------------------------------------------------------------------ 4. look like the site
+
+# nbconvert's heading anchors -> Material's permalinks (styled alike, left out of search).
+ANCHOR_RE = re.compile(r'<a class="anchor-link" href="(#[^"]*)">¶</a>')
+PERMALINK = r'<a class="headerlink" href="\1" title="Permanent link">&para;</a>'
+# The copy button's "Copied!" notice and its hidden copy of the code stay out of search.
+SEARCH_EXCLUDED = ('<div class="zeroclipboard-container"', '<div class="clipboard-copy-txt"')
+# Code in the site's colours, in both schemes, instead of JupyterLab's (two of which fail
+# WCAG contrast on the grey background): the token classes are Pygments', as on every
+# page, mapped to Material's variables the way Material maps its own code blocks.
+TOKEN_COLOURS = {
+    "operator": "o ow",
+    "punctuation": "p pm",
+    "string": "cpf l s sb sc s2 si s1 ss dl sa",
+    "special": "cp se sh sr sx",
+    "number": "m mb mf mh mi il mo",
+    "keyword": "k kd kn kp kr kt nd ni nl nt",
+    "name": "kc n",
+    "constant": "no nb bp",
+    "function": "nc ne nf nn fm",
+    "comment": "c cm c1 ch cs sd",
+    "variable": "na nv vc vg vi",
+    "generic": "ge gr gh go gp gs gu gt",
+}
+CODE = ".md-typeset .jupyter-wrapper .highlight-ipynb"
+NOTEBOOK_CSS = "".join(
+    [
+        "<style>",
+        ".md-typeset .jupyter-wrapper{"
+        "--jp-cell-editor-background:var(--md-code-bg-color);"
+        "--jp-cell-editor-border-color:var(--md-code-bg-color);"
+        "--jp-content-font-color1:var(--md-typeset-color)}",
+        f"{CODE} pre{{color:var(--md-code-fg-color);background-color:var(--md-code-bg-color)}}",
+        *(
+            ",".join(f"{CODE} .{token}" for token in tokens.split())
+            + f"{{color:var(--md-code-hl-{colour}-color);font-weight:normal;font-style:normal}}"
+            for colour, tokens in TOKEN_COLOURS.items()
+        ),
+        "</style>",
+    ]
+)
+# Code that overflows sideways scrolls: keyboard users must be able to focus it.
+SCROLLABLE = ('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
 SPANISH_UI = {
     'aria-label="Copy to Clipboard"': 'aria-label="Copiar al portapapeles"',
     ">Copied!<": ">¡Copiado!<",
@@ -97,10 +153,16 @@ SPANISH_UI = {
 # ------------------------------------------------------------------ MkDocs events
 
 
+def _prepend_to_env(name: str, path: Path) -> None:
+    paths = [str(path), *filter(None, os.environ.get(name, "").split(os.pathsep))]
+    os.environ[name] = os.pathsep.join(dict.fromkeys(paths))
+
+
 def on_config(config):
     # The kernels that execute the labs are child processes: they inherit the environment.
-    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    _prepend_to_env("PYTHONPATH", ROOT)
+    # Kernel options (quieter start-up logs): hooks/jupyter/jupyter_nbconvert_config.py.
+    _prepend_to_env("JUPYTER_CONFIG_PATH", JUPYTER_CONFIG)
     # debugpy (pulled in by ipykernel) warns about frozen modules on every kernel start.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return config
@@ -120,6 +182,10 @@ def on_page_content(html, page, config, files):
             f"from another origin; extend hooks/notebooks.py): ...{context}..."
         )
     html = LONE_DISPLAY_RE.sub(r"\1", html)
+    html = ANCHOR_RE.sub(PERMALINK, html)
+    for opening in SEARCH_EXCLUDED:
+        html = html.replace(opening, f"{opening} data-search-exclude")
+    html = html.replace(*SCROLLABLE) + NOTEBOOK_CSS
     i18n = config.plugins.get("i18n")
     if i18n is not None and i18n.current_language == "es":
         for english, spanish in SPANISH_UI.items():

@@ -37,8 +37,6 @@ def thread_count() -> int:
 
     Always 1 under Pyodide/Emscripten, which cannot start threads.
     """
-    if sys.platform == "emscripten":
-        return 1
     configured = os.environ.get("INFOTHEORY_NUM_THREADS")
     if configured:
         try:
@@ -49,6 +47,9 @@ def thread_count() -> int:
             ) from None
         if value < 1:
             raise ValueError(f"INFOTHEORY_NUM_THREADS must be >= 1, got {value}")
+    if sys.platform == "emscripten":
+        return 1
+    if configured:
         return value
     return max(1, min(os.cpu_count() or 1, 8))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["p_log_p", "weighted_log_ratio"]
+__all__ = ["clamp", "p_log_p", "weighted_log_ratio"]
 
 Array = NDArray[np.float64]
 
@@ -37,3 +37,13 @@ def weighted_log_ratio(w: Array, a: Array, b: Array) -> Array:
         aa, bb = np.broadcast_to(a, lost.shape)[lost], np.broadcast_to(b, lost.shape)[lost]
         logs[lost] = np.log(aa) - np.log(bb)
     return np.where(support, w * logs, 0.0)
+
+
+def clamp(values: Array, upper: float = np.inf) -> Array:
+    """Clamp round-off into ``[0, upper]``, and turn ``-0.0`` into ``0.0``.
+
+    ``np.maximum(-0.0, 0.0)`` may return either zero (x86 SIMD gives ``0.0``,
+    WebAssembly ``-0.0``), and a printed ``-0.0`` entropy would be confusing;
+    adding ``0.0`` makes every zero positive on every platform.
+    """
+    return np.clip(values, 0.0, upper) + 0.0

@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import finish, log_of_base
 from ._numerics import integrate, minimize
-from ._terms import weighted_log_ratio
+from ._terms import clamp, weighted_log_ratio
 
 __all__ = [
     "Gaussian",
@@ -215,7 +215,7 @@ def kl_divergence_gaussian(mean_p: ArrayLike, std_p: ArrayLike, mean_q: ArrayLik
     mp, mq = _finite_array(mean_p, "mean_p"), _finite_array(mean_q, "mean_q")
     sp, sq = _positive_array(std_p, "std_p"), _positive_array(std_q, "std_q")
     d = np.log(sq / sp) + (sp**2 + (mp - mq) ** 2) / (2.0 * sq**2) - 0.5
-    return finish(np.maximum(d, 0.0) / divisor)
+    return finish(clamp(d) / divisor)
 
 
 def kl_divergence_on_grid(p: ArrayLike, q: ArrayLike, x: ArrayLike, *,

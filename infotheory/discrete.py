@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_distribution, broadcast_pair, finish, log_of_base
-from ._terms import p_log_p, weighted_log_ratio
+from ._terms import clamp, p_log_p, weighted_log_ratio
 
 __all__ = ["cross_entropy", "entropy", "js_divergence", "kl_divergence"]
 
@@ -111,7 +111,7 @@ def entropy(p: ArrayLike, *, base: float | None = None, axis: int = -1,
     """
     divisor = log_of_base(base)
     pp = as_distribution(p, "p", axis=axis, normalize=normalize)
-    h = np.maximum(-p_log_p(pp).sum(axis=-1), 0.0)
+    h = clamp(-p_log_p(pp).sum(axis=-1))
     return finish(h / divisor)
 
 
@@ -191,7 +191,7 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis
     support = pp > 0
     with np.errstate(divide="ignore"):
         log_q = np.log(qq, where=support, out=np.zeros(qq.shape))
-    h = np.maximum(-(pp * log_q).sum(axis=-1), 0.0)
+    h = clamp(-(pp * log_q).sum(axis=-1))
     return finish(h / divisor)
 
 
@@ -272,7 +272,7 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis
     divisor = log_of_base(base)
     pp, qq = broadcast_pair(as_distribution(p, "p", axis=axis, normalize=normalize),
                             as_distribution(q, "q", axis=axis, normalize=normalize))
-    d = np.maximum(weighted_log_ratio(pp, pp, qq).sum(axis=-1), 0.0)
+    d = clamp(weighted_log_ratio(pp, pp, qq).sum(axis=-1))
     return finish(d / divisor)
 
 
@@ -338,4 +338,4 @@ def js_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis
     total = pp + qq
     js = 0.5 * (weighted_log_ratio(pp, 2.0 * pp, total).sum(axis=-1)
                 + weighted_log_ratio(qq, 2.0 * qq, total).sum(axis=-1))
-    return finish(np.clip(js, 0.0, math.log(2.0)) / divisor)
+    return finish(clamp(js, math.log(2.0)) / divisor)

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_distribution, finish, log_of_base
-from ._terms import p_log_p, weighted_log_ratio
+from ._terms import clamp, p_log_p, weighted_log_ratio
 
 __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
 
@@ -79,7 +79,7 @@ def joint_entropy(joint: ArrayLike, *, base: float | None = None,
     """
     divisor = log_of_base(base)
     table = _as_joint(joint, normalize)
-    h = np.maximum(-p_log_p(table).sum(axis=(-2, -1)), 0.0)
+    h = clamp(-p_log_p(table).sum(axis=(-2, -1)))
     return finish(h / divisor)
 
 
@@ -138,7 +138,7 @@ def conditional_entropy(joint: ArrayLike, *, base: float | None = None,
     divisor = log_of_base(base)
     table = _as_joint(joint, normalize)
     p_x = table.sum(axis=-1, keepdims=True)
-    h = np.maximum(-weighted_log_ratio(table, table, p_x).sum(axis=(-2, -1)), 0.0)
+    h = clamp(-weighted_log_ratio(table, table, p_x).sum(axis=(-2, -1)))
     return finish(h / divisor)
 
 
@@ -207,5 +207,5 @@ def mutual_information(joint: ArrayLike, *, base: float | None = None,
     p_y = table.sum(axis=-2, keepdims=True)
     with np.errstate(under="ignore"):
         p_y_given_x = np.divide(table, p_x, where=table > 0, out=np.zeros_like(table))
-    i = np.maximum(weighted_log_ratio(table, p_y_given_x, p_y).sum(axis=(-2, -1)), 0.0)
+    i = clamp(weighted_log_ratio(table, p_y_given_x, p_y).sum(axis=(-2, -1)))
     return finish(i / divisor)

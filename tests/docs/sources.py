@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import sybil.evaluators.doctest  # noqa: F401  (registers the NUMBER doctest flag)
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -27,6 +28,7 @@ SNIPPETS = ROOT / "snippets"
 
 LANGUAGES = ("en", "es")
 SPANISH_SUFFIX = ".es.md"
+NOTEBOOK_SUFFIX = ".ipynb"  # the labs: docs/labs/<lab>.ipynb and <lab>.es.ipynb
 
 # ----------------------------------------------------------------------------- files
 
@@ -36,24 +38,42 @@ def pages() -> list[Path]:
     return sorted(DOCS.rglob("*.md"))
 
 
+def notebooks() -> list[Path]:
+    """Every notebook page of the site (the labs), both languages."""
+    return sorted(DOCS.rglob(f"*{NOTEBOOK_SUFFIX}"))
+
+
+def site_pages() -> list[Path]:
+    """Every page of the site: Markdown pages and notebooks, both languages."""
+    return sorted(pages() + notebooks())
+
+
+def _suffixes(page: Path) -> tuple[str, str]:
+    """(English, Spanish) suffixes of a page: ``.md``/``.es.md`` or ``.ipynb``/``.es.ipynb``."""
+    ext = NOTEBOOK_SUFFIX if page.name.endswith(NOTEBOOK_SUFFIX) else ".md"
+    return ext, f".es{ext}"
+
+
 def snippet_files() -> list[Path]:
     return sorted(SNIPPETS.rglob("*.md"))
 
 
 def language(page: Path) -> str:
-    return "es" if page.name.endswith(SPANISH_SUFFIX) else "en"
+    return "es" if page.name.endswith(_suffixes(page)[1]) else "en"
 
 
 def page_name(page: Path) -> str:
     """``docs/guide/kl.es.md`` -> ``guide/kl``: the language-neutral name of a page."""
     rel = page.relative_to(DOCS).as_posix()
-    return rel[: -len(SPANISH_SUFFIX)] if rel.endswith(SPANISH_SUFFIX) else rel[: -len(".md")]
+    english, spanish = _suffixes(page)
+    return rel[: -len(spanish)] if rel.endswith(spanish) else rel[: -len(english)]
 
 
 def twin(page: Path) -> Path:
     """The same page in the other language (which may not exist)."""
     name = page_name(page)
-    return DOCS / (f"{name}.md" if language(page) == "es" else f"{name}{SPANISH_SUFFIX}")
+    english, spanish = _suffixes(page)
+    return DOCS / (f"{name}{english}" if language(page) == "es" else f"{name}{spanish}")
 
 
 def rel(path: Path) -> str:
@@ -134,6 +154,9 @@ def parse(path: Path) -> Source:
         source.blocks.append(Block(lang, "\n".join(body) + "\n", i + 1, min(j, len(lines) - 1) + 1))
         for k in range(i, min(j + 1, len(lines))):
             prose_lines[k] = ""
+        if lang == "exercise":  # its translated text is prose like any other
+            for offset, line in enumerate(exercise_prose("\n".join(body)).split("\n")):
+                prose_lines[i + 1 + offset] = " " * len(indent) + line
         i = j + 1
     prose = "\n".join(prose_lines)
     # Front matter, HTML comments, inline code, link targets and bare URLs are not prose.
@@ -149,6 +172,47 @@ def parse(path: Path) -> Source:
         prose = re.sub(pattern, lambda m: _blank(m[0]), prose, flags=re.DOTALL | re.MULTILINE)
     source.prose = prose
     return source
+
+
+# The keys of an ```exercise fence (CONTRIBUTING.md, "Exercises") whose values are
+# translated Markdown; the rest (ids, Python expressions, tolerances) is not prose.
+EXERCISE_PROSE_KEYS = {"prompt", "hint", "solution", "text", "why"}
+# {{answer}}, {{name}}, {{name:4}}: numbers the build computes (hooks/exercises.py), not typed.
+PLACEHOLDER_RE = re.compile(r"\{\{[^{}\n]*\}\}")
+
+
+def exercise_prose(body: str) -> str:
+    """The YAML of an exercise with everything but its prose blanked (newlines kept).
+
+    Placeholders become XXX (not numbers, not spaces, so ``$H = {{answer}}$`` stays math). YAML that does not parse gives nothing (the build and
+    test_exercises.py report it).
+    """
+    try:
+        root = yaml.compose(body)
+    except yaml.YAMLError:
+        return _blank(body)
+    keep = [False] * len(body)
+
+    def walk(node: yaml.Node | None) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (
+                    isinstance(key, yaml.ScalarNode)
+                    and key.value in EXERCISE_PROSE_KEYS
+                    and isinstance(value, yaml.ScalarNode)
+                ):
+                    keep[value.start_mark.index : value.end_mark.index] = [True] * (
+                        value.end_mark.index - value.start_mark.index
+                    )
+                else:
+                    walk(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item)
+
+    walk(root)
+    text = "".join(c if keep[k] or c == "\n" else " " for k, c in enumerate(body))
+    return PLACEHOLDER_RE.sub(lambda m: "X" * len(m[0]), text)  # a word: no number, same length
 
 
 def included_sources(source: Source) -> list[Source]:

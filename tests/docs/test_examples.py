@@ -8,7 +8,7 @@
   like pytest's). Other standard directives (``+ELLIPSIS``, ...) work too.
 * ``<!-- skip: next -->`` on the line before a fence skips it (use sparingly).
 
-Files: docs/**/*.md (English and Spanish) and snippets/**/*.md.
+Files: docs/**/*.md (English and Spanish), snippets/**/*.md and the README.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ SYBIL = Sybil(
     path=str(ROOT),
 )
 
-FILES = sorted(DOCS.rglob("*.md")) + sorted(SNIPPETS.rglob("*.md"))
+FILES = sorted(DOCS.rglob("*.md")) + sorted(SNIPPETS.rglob("*.md")) + [ROOT / "README.md"]
 
 
 @pytest.mark.parametrize("path", FILES, ids=[rel(p) for p in FILES])

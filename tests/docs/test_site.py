@@ -26,7 +26,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from .sources import ROOT, language, page_name, pages, rel
+from .sources import ROOT, language, page_name, rel, site_pages
 
 # --------------------------------------------------------------------------- site layout
 
@@ -61,7 +61,7 @@ def url_of(html_file: str) -> str:
     return SITE_URL + directory
 
 
-PAGES = pages()
+PAGES = site_pages()  # Markdown pages and notebooks (the labs)
 HTML_PAGES = {output_path(p): p for p in PAGES}
 CHECKED_HTML = sorted(HTML_PAGES) + ["404.html"]
 

@@ -1,0 +1,189 @@
+// The Python engine behind one page: Pyodide + numpy + infotheory + runner.py.
+//
+// Environment-neutral (no DOM, no fetch of its own): worker.js uses it in the browser's
+// Web Worker, tests/runtime/ under node with node's Pyodide. Two parts:
+//
+//   createEngine(options)      load Pyodide, the packages, the wheels and the runner;
+//                              returns {info, run(code, onChunks), reset(), setInterruptBuffer}
+//   serveWorkerProtocol(scope, init)
+//                              the message protocol between session.js and a worker
+//
+// Protocol (page -> worker, one at a time, answered in order):
+//   {type: "init", id, manifest, manifestURL, interruptBuffer?}
+//        -> {type: "progress", stage, fraction, message}*  then
+//           {type: "ready", id, info} | {type: "failed", id, error: {code, message}}
+//   {type: "run", id, code}
+//        -> {type: "output", id, chunks: [[stream, text], ...]}*  then
+//           {type: "result", id, result}
+//   {type: "reset", id}  -> {type: "result", id, result: {status: "ok"}}
+
+/** Stages of loading and the share of the progress bar each one ends at. */
+export const STAGES = {
+  runtime: 0.6, // pyodide.asm.wasm + python_stdlib.zip, compiled and started
+  packages: 0.85, // numpy (from the Pyodide distribution, checked against its lock)
+  wheels: 0.9, // the infotheory wheel of this site
+  startup: 1.0, // import numpy, infotheory; the runner
+};
+
+export class EngineError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "EngineError";
+    this.code = code; // "network" | "integrity" | "unsupported" | "python"
+  }
+}
+
+/**
+ * Load everything and return the engine.
+ *
+ * @param {object} o
+ * @param {Function} o.loadPyodide       pyodide.mjs's loadPyodide
+ * @param {string} o.indexURL            where pyodide.asm.* and the lock live
+ * @param {string[]} o.packages          Pyodide packages to load (["numpy"])
+ * @param {{url: string, integrity?: string}[]} o.wheels  extra wheels (infotheory)
+ * @param {string} o.runnerSource        text of runner.py
+ * @param {(url: string, integrity?: string) => Promise<Uint8Array>} o.fetchBytes
+ * @param {(stage: string, fraction: number, message: string) => void} [o.onProgress]
+ * @param {object} [o.pyodideOptions]    passed on to loadPyodide (lockFileURL, ...)
+ */
+export async function createEngine(o) {
+  const progress = (stage, message, within = 1) => {
+    const names = Object.keys(STAGES);
+    const start = names.indexOf(stage) > 0 ? STAGES[names[names.indexOf(stage) - 1]] : 0;
+    const fraction = start + (STAGES[stage] - start) * within;
+    o.onProgress?.(stage, Math.round(fraction * 1000) / 1000, message);
+  };
+  // Writes that bypass sys.stdout/sys.stderr (C level) still reach the current run.
+  let session = null;
+  const fallback = (stream) => (line) => {
+    if (session) session.write(stream, line + "\n");
+  };
+
+  progress("runtime", "Python", 0);
+  const pyodide = await o.loadPyodide({
+    indexURL: o.indexURL,
+    stdout: fallback("stdout"),
+    stderr: fallback("stderr"),
+    ...(o.pyodideOptions || {}),
+  });
+  pyodide.setStdout({ batched: fallback("stdout") });
+  pyodide.setStderr({ batched: fallback("stderr") });
+  pyodide.setStdin({ error: true }); // input() raises instead of blocking forever
+  progress("runtime", "Python");
+
+  progress("packages", o.packages.join(", "), 0);
+  const failures = [];
+  await pyodide.loadPackage(o.packages, {
+    messageCallback: () => {},
+    errorCallback: (message) => failures.push(message),
+  });
+  const missing = o.packages.filter((name) => !(name in pyodide.loadedPackages));
+  if (missing.length) {
+    throw new EngineError(
+      failures.some((m) => /integrity|hash|sha256/i.test(m)) ? "integrity" : "network",
+      `could not load ${missing.join(", ")}: ${failures.join("; ") || "unknown error"}`,
+    );
+  }
+  progress("packages", o.packages.join(", "));
+
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+  for (const [i, wheel] of o.wheels.entries()) {
+    progress("wheels", wheel.url.split("/").pop().split("?")[0], i / o.wheels.length);
+    const bytes = await o.fetchBytes(wheel.url, wheel.integrity);
+    pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
+  }
+  progress("wheels", "");
+
+  progress("startup", "import numpy, infotheory", 0);
+  const load = pyodide.runPython(`
+import importlib, sys, types
+def _load_runner(source):
+    importlib.invalidate_caches()
+    module = types.ModuleType("_site_runner")
+    module.__file__ = "<site-runner>"
+    exec(compile(source, module.__file__, "exec", dont_inherit=True), module.__dict__)
+    sys.modules[module.__name__] = module
+    return module
+_load_runner`);
+  const runner = load(o.runnerSource);
+  load.destroy();
+  let info;
+  try {
+    info = JSON.parse(runner.versions());
+  } catch (err) {
+    throw new EngineError("python", `import numpy, infotheory failed: ${err.message}`);
+  }
+  info.pyodide = pyodide.version;
+  session = runner.Session();
+  progress("startup", "");
+
+  let interruptBuffer = null;
+  const engine = {
+    info,
+    pyodide,
+    /** Run code; onChunks([[stream, text], ...]) streams output; resolves to the result. */
+    run(code, onChunks) {
+      if (interruptBuffer) interruptBuffer[0] = 0;
+      const emit = (json) => onChunks?.(JSON.parse(json));
+      return JSON.parse(session.run(code, emit));
+    },
+    reset() {
+      session.reset();
+    },
+    /** A SharedArrayBuffer-backed Int32Array/Uint8Array: writing 2 raises KeyboardInterrupt. */
+    setInterruptBuffer(buffer) {
+      interruptBuffer = buffer || null;
+      pyodide.setInterruptBuffer(buffer || undefined);
+    },
+  };
+  return engine;
+}
+
+/**
+ * Serve the protocol above on a worker scope (`self` in a Web Worker, an adaptor in
+ * tests). `init(message, progress)` must resolve to an engine made by createEngine.
+ */
+export function serveWorkerProtocol(scope, init) {
+  let engine = null;
+  let queue = Promise.resolve();
+  const post = (message) => scope.postMessage(message);
+
+  async function handle(message) {
+    const { type, id } = message;
+    if (type === "init") {
+      try {
+        engine = await init(message, (stage, fraction, text) =>
+          post({ type: "progress", id, stage, fraction, message: text }),
+        );
+        if (message.interruptBuffer) engine.setInterruptBuffer(message.interruptBuffer);
+        post({ type: "ready", id, info: engine.info });
+      } catch (err) {
+        post({
+          type: "failed",
+          id,
+          error: { code: err.code || "network", message: String(err.message || err) },
+        });
+      }
+    } else if (type === "run") {
+      if (!engine) throw new Error("run before init");
+      const result = engine.run(message.code, (chunks) => post({ type: "output", id, chunks }));
+      post({ type: "result", id, result });
+    } else if (type === "reset") {
+      engine?.reset();
+      post({ type: "result", id, result: { status: "ok" } });
+    }
+  }
+
+  scope.onmessage = (event) => {
+    queue = queue.then(() => handle(event.data)).catch((err) => {
+      post({
+        type: "result",
+        id: event.data?.id,
+        result: {
+          status: "error",
+          error: { type: "InternalError", message: String(err?.message || err), traceback: "" },
+        },
+      });
+    });
+  };
+}

@@ -1,0 +1,181 @@
+// Small DOM helpers shared by the widgets: elements, SVG, labelled sliders, readouts,
+// a polite live region, and the "Send to code" button.
+import { formatNumber } from "./strings.js";
+
+export const SVG_NS = "http://www.w3.org/2000/svg";
+
+let counter = 0;
+/** A document-unique id with a readable prefix. */
+export const uid = (prefix) => `it-${prefix}-${++counter}`;
+
+export function el(tag, attributes = {}, children = []) {
+  const node = document.createElement(tag);
+  setAttributes(node, attributes);
+  node.append(...children.filter((c) => c != null));
+  return node;
+}
+
+export function svg(tag, attributes = {}, children = []) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttributes(node, attributes);
+  node.append(...children.filter((c) => c != null));
+  return node;
+}
+
+export function setAttributes(node, attributes) {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value == null) node.removeAttribute(name);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  return node;
+}
+
+export function button(text, onClick, attributes = {}) {
+  const node = el("button", { type: "button", class: "it-button", ...attributes }, [text]);
+  node.addEventListener("click", (event) => {
+    event.preventDefault();
+    if (node.getAttribute("aria-disabled") === "true") return;
+    onClick(event);
+  });
+  return node;
+}
+
+export function setDisabled(node, disabled) {
+  node.setAttribute("aria-disabled", String(Boolean(disabled)));
+}
+
+/**
+ * A native range input with its label and the value shown next to it. `values` (optional)
+ * is a list of the allowed values, the slider then moving over their indices; otherwise
+ * min/max/step. `format(value)` gives the text shown and read out (aria-valuetext).
+ */
+export function slider({ label, min, max, step, values, value, format, onInput, name }) {
+  const id = uid("slider");
+  const input = el("input", {
+    type: "range",
+    id,
+    class: "it-slider__input",
+    name,
+    min: values ? 0 : min,
+    max: values ? values.length - 1 : max,
+    step: values ? 1 : step,
+  });
+  const shown = el("span", { class: "it-slider__value", "aria-hidden": "true" });
+  const wrap = el("div", { class: "it-slider" }, [
+    el("label", { for: id, class: "it-slider__label" }, [label, " ", shown]),
+    input,
+  ]);
+  const read = () => (values ? values[Number(input.value)] : Number(input.value));
+  const control = {
+    el: wrap,
+    input,
+    value: value,
+    /** Show `v` (which may lie between the slider's steps: the thumb goes to the nearest). */
+    set(v) {
+      control.value = v;
+      if (values) {
+        let best = 0;
+        for (let i = 1; i < values.length; i++) if (Math.abs(values[i] - v) < Math.abs(values[best] - v)) best = i;
+        input.value = String(best);
+      } else {
+        input.value = String(v);
+      }
+      const text = format(v);
+      shown.textContent = text;
+      input.setAttribute("aria-valuetext", text);
+    },
+  };
+  input.addEventListener("input", () => {
+    control.value = read();
+    const text = format(control.value);
+    shown.textContent = text;
+    input.setAttribute("aria-valuetext", text);
+    onInput(control.value);
+  });
+  control.set(value);
+  return control;
+}
+
+/** One readout: a symbol, its value, a unit, and a name for screen readers. */
+export function readout(key, symbol, name) {
+  const value = el("span", { class: "it-readout__value" });
+  const unit = el("span", { class: "it-readout__unit" });
+  const node = el("div", { class: "it-readout", "data-readout": key, role: "group", "aria-label": name }, [
+    el("span", { class: "it-readout__symbol" }, [symbol]),
+    " ",
+    value,
+    " ",
+    unit,
+  ]);
+  return {
+    el: node,
+    set(text, unitText = "") {
+      value.textContent = text;
+      unit.textContent = unitText;
+      node.classList.toggle("it-readout--infinite", text === "∞");
+    },
+  };
+}
+
+/** A visually hidden polite live region, updated once the values stop moving. */
+export function liveRegion(delay = 700) {
+  const node = el("div", { class: "it-sr-only", "aria-live": "polite", "aria-atomic": "true" });
+  let timer = null;
+  return {
+    el: node,
+    say(text) {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        node.textContent = text;
+      }, delay);
+    },
+  };
+}
+
+export const fmt = (lang, x, digits) => formatNumber(lang, x, digits);
+
+/** A float as Python reads it back to the same double (JS and Python agree on shortest repr). */
+export function py(x) {
+  if (x === Infinity) return "float('inf')";
+  if (Number.isInteger(x)) return x.toFixed(1);
+  return String(x);
+}
+
+export const pyList = (values) => `[${values.map(py).join(", ")}]`;
+
+/**
+ * The "Send to code" button and its status line. `code()` gives the Python for the
+ * widget's current state; `cells.send(host, code)` writes it into a runnable cell after
+ * the widget and runs it (frontend/cells/main.js).
+ */
+export function sendToCode(host, s, cells, code) {
+  const status = el("p", { class: "it-send__status", role: "status" });
+  const node = button(s.sendToCode, async () => {
+    status.textContent = "";
+    try {
+      if (!cells) throw new Error("no cells API");
+      await cells.send(host, code());
+      status.textContent = s.sent;
+    } catch (err) {
+      console.warn("infotheory widgets: Send to code failed:", err); // eslint-disable-line no-console
+      status.textContent = s.noCells;
+    }
+  }, { class: "it-button it-button--send", "aria-label": s.sendToCodeLabel });
+  return el("div", { class: "it-send" }, [node, status]);
+}
+
+/** The widget's frame: a labelled group with a title and a description. */
+export function frame(host, title, help) {
+  const titleId = uid("title");
+  const helpId = uid("help");
+  host.replaceChildren();
+  host.classList.add("it-widget--ready");
+  host.setAttribute("role", "group");
+  host.setAttribute("aria-labelledby", titleId);
+  host.setAttribute("aria-describedby", helpId);
+  host.append(
+    el("p", { class: "it-widget__title", id: titleId }, [title]),
+    el("p", { class: "it-widget__help", id: helpId }, [help]),
+  );
+  return host;
+}
