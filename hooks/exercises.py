@@ -91,7 +91,6 @@ STRINGS = {
         "hint": "Hint",
         "solution": "Solution",
         "code": "In Python, with the package:",
-        "progress": "Your progress on this page's exercises is kept in this browser only.",
         "clear": "Clear my progress",
         "unit": {"bits": "bits", "nats": "nats", "none": ""},
     },
@@ -106,7 +105,6 @@ STRINGS = {
         "hint": "Pista",
         "solution": "Solución",
         "code": "En Python, con el paquete:",
-        "progress": "Tu progreso en los ejercicios de esta página se guarda solo en este navegador.",
         "clear": "Borrar mi progreso",
         "unit": {"bits": "bits", "nats": "nats", "none": ""},
     },
@@ -600,7 +598,6 @@ def progress_html(lang: str, count: int) -> str:
     s = STRINGS[lang]
     return (
         f'<div class="exercises-progress" data-count="{count}" hidden>'
-        f'<p class="exercises-progress-text">{html.escape(s["progress"])}</p>'
         f'<p class="exercises-progress-count"></p>'
         f'<button type="button" class="md-button exercises-clear">{html.escape(s["clear"])}</button>'
         f'<p class="exercises-progress-message" role="status"></p>'

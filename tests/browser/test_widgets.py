@@ -703,25 +703,29 @@ def test_send_to_code_kl_leash(tabs) -> None:
 def test_widget_pages_pass_axe_in_both_palettes(tabs, path: str) -> None:
     tab = tabs(path)
     page = tab.page
-    for host in page.locator(".it-widget").all():
-        assert host.get_attribute("role") == "group" and host.get_attribute("aria-labelledby")
-        # Put each widget in a state that shows everything it can: an ∞ note, a fit note.
-        name = host.get_attribute("data-widget")
-        if name == "two-distributions":
-            choose_preset(host, "point-spread")
-            host.locator("input.it-check__input").check()
-        elif name == "forward-reverse":
-            host.locator(".it-button--local").click()
-            page.wait_for_function("(h) => !h.hasAttribute('aria-busy')", arg=host.element_handle())
-    try:
-        for scheme in ("default", "slate"):  # Material's light and dark palettes
-            page.evaluate("(s) => document.body.setAttribute('data-md-color-scheme', s)", scheme)
-            violations = axe_violations(page)
-            assert not violations, f"{path} {scheme}:\n" + "\n".join(violations)
-    finally:
-        page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'default')")
-        for host in page.locator(".it-widget[data-widget='two-distributions']").all():
-            host.locator("input.it-check__input").uncheck()
+    # One axe run per page load: a second run after a palette switch reports colours of
+    # the first palette for some of the theme's own elements.
+    for scheme in ("default", "slate"):  # Material's light and dark palettes
+        page.reload(wait_until="load")
+        page.wait_for_selector(".it-widget[data-mounted='true']")
+        page.evaluate("(s) => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+        for host in page.locator(".it-widget").all():
+            assert host.get_attribute("role") == "group" and host.get_attribute("aria-labelledby")
+            # Show everything a widget can show: the ∞ explanation, the lock, a fit note.
+            name = host.get_attribute("data-widget")
+            if name == "two-distributions":
+                choose_preset(host, "point-spread")
+                host.locator("input.it-check__input").check()
+                host.get_by_role("slider").first.focus()
+            elif name == "forward-reverse":
+                host.locator(".it-button--local").focus()
+                page.keyboard.press("Enter")
+                page.wait_for_function("(h) => !h.hasAttribute('aria-busy')", arg=host.element_handle())
+        page.wait_for_timeout(300)
+        violations = axe_violations(page)
+        assert not violations, f"{path} {scheme}:\n" + "\n".join(violations)
+    page.reload(wait_until="load")
+    page.wait_for_selector(".it-widget[data-mounted='true']")
     tab.assert_clean()
 
 
