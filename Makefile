@@ -13,13 +13,14 @@ NODE_STAMP := node_modules/.installed
 # Material for MkDocs prints a multi-line banner on every build unless told not to.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install node pyodide chromium serve docs test bench clean
+.PHONY: help install node pyodide chromium serve docs test bench bench-cells clean
 
 help:
 	@echo "make serve   install and serve the site on http://127.0.0.1:8000/infotheory/"
 	@echo "make test    install and run every test"
 	@echo "make docs    build the site strictly into site/"
 	@echo "make bench   run the benchmarks (torch optional: .venv/bin/pip install torch==2.13.0)"
+	@echo "make bench-cells  time the runnable cells in Chromium (page weight, cold/warm run, Stop)"
 
 # Re-run pip only when a requirements file changes; a second `make` is a no-op.
 $(PY_STAMP): $(REQS) pyproject.toml
@@ -59,6 +60,10 @@ test: install node pyodide chromium
 
 bench: install
 	$(BIN)/python benchmarks/bench_logits.py
+
+# The runnable cells in Chromium: bytes before a run, cold/warm run, Stop (builds the site).
+bench-cells: install node pyodide chromium
+	$(BIN)/python benchmarks/bench_cells.py
 
 clean:
 	rm -rf $(VENV) node_modules site build dist .cache/pyodide

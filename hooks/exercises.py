@@ -260,7 +260,7 @@ def _evaluate(expression: Any, scope: dict, where: str) -> Any:
     if not isinstance(expression, str) or not expression.strip():
         raise ExerciseError(f"{where}: expected a Python expression, got {expression!r}")
     try:
-        with np.errstate(all="raise"):
+        with np.errstate(all="raise", under="ignore"):
             return eval(compile(expression.strip(), "<exercise>", "eval"), scope)  # noqa: S307
     except Exception as exc:  # any failure of an author's expression fails the build
         raise ExerciseError(f"{where}: {expression!r} raised {type(exc).__name__}: {exc}") from exc

@@ -408,8 +408,7 @@ export class PageCells {
     this.#updateButtons();
     cell.startOutput();
     cell.setState("running");
-    if (cell !== this.initiator) cell.say(this.s.running);
-    else if (!cell.status.textContent || cell.status.textContent === this.s.loading) cell.say(this.s.running);
+    cell.say(this.s.running); // (an earlier cell's run is reported in that cell's own status)
     const started = performance.now();
     const onOutput = (chunk) => {
       if (generation === this.generation) cell.output.append(chunk.stream, chunk.text);

@@ -176,7 +176,7 @@ export function mount(host, { lang, s, cells }) {
     const q = gaussian(state.mu, state.sigma);
     const peakP = Math.exp(p.logpdf(state.d));
     const peakQ = 1 / (state.sigma * Math.sqrt(2 * Math.PI));
-    const top = Math.max(0.6, peakP, peakQ) * 1.06;
+    const top = Math.max(0.35, peakP, peakQ) * 1.08;
     const base = H - PAD.bottom;
     const pPoints = curve(p.logpdf, top, sx, W, H);
     const qPoints = curve(q.logpdf, top, sx, W, H);

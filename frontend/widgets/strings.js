@@ -197,8 +197,8 @@ const STRINGS = {
     snapForward: "Óptimo directo",
     snapReverse: "Óptimo inverso",
     snapLocal: "Mínimo local",
-    snapForwardLabel: "Llevar Q al óptimo de la KL directa (igualar momentos)",
-    snapReverseLabel: "Llevar Q al óptimo de la KL inversa",
+    snapForwardLabel: "Llevar Q al óptimo directo, el de la KL directa (igualar momentos)",
+    snapReverseLabel: "Llevar Q al óptimo inverso, el de la KL inversa",
     snapLocalLabel: "Llevar Q al mínimo local del objetivo inverso entre los modos",
     noteForward: (mu, sigma, kl) =>
       `Óptimo directo: Q iguala la media y la varianza de P, μ = ${mu}, σ = ${sigma}. ` +

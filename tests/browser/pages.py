@@ -226,6 +226,9 @@ def cell_output(page, index: int) -> str:
 def set_code(page, index: int, code: str) -> None:
     """Replace the code in cell `index`'s editor as a reader would: select all, type."""
     content = page.locator(f"div.cell[data-cell='{index}'] .cm-content")
+    if not content.count():  # still the static view: Run turns it into the editor
+        page.locator(f"div.cell[data-cell='{index}'] .cell-button--run").click()
+        wait_cell(page, index)
     content.click()
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")

@@ -276,6 +276,14 @@ def set_slider(host, label: str, index_or_value) -> None:
     host.get_by_label(label).fill(str(index_or_value))
 
 
+def reload(tab) -> None:
+    """Load the tab's page afresh (what the page was still fetching is cut short: not an error)."""
+    tab.listening = False
+    tab.page.reload(wait_until="load")
+    tab.page.wait_for_selector(".it-widget[data-mounted='true']")
+    tab.listening = True
+
+
 def choose_preset(host, key: str) -> None:
     host.locator("select.it-select").first.select_option(key)
 
@@ -706,8 +714,7 @@ def test_widget_pages_pass_axe_in_both_palettes(tabs, path: str) -> None:
     # One axe run per page load: a second run after a palette switch reports colours of
     # the first palette for some of the theme's own elements.
     for scheme in ("default", "slate"):  # Material's light and dark palettes
-        page.reload(wait_until="load")
-        page.wait_for_selector(".it-widget[data-mounted='true']")
+        reload(tab)
         page.evaluate("(s) => document.body.setAttribute('data-md-color-scheme', s)", scheme)
         for host in page.locator(".it-widget").all():
             assert host.get_attribute("role") == "group" and host.get_attribute("aria-labelledby")
@@ -724,8 +731,7 @@ def test_widget_pages_pass_axe_in_both_palettes(tabs, path: str) -> None:
         page.wait_for_timeout(300)
         violations = axe_violations(page)
         assert not violations, f"{path} {scheme}:\n" + "\n".join(violations)
-    page.reload(wait_until="load")
-    page.wait_for_selector(".it-widget[data-mounted='true']")
+    reload(tab)
     tab.assert_clean()
 
 
