@@ -71,9 +71,9 @@ const STRINGS = {
     snapForward: "Forward optimum",
     snapReverse: "Reverse optimum",
     snapLocal: "Local minimum",
-    snapForwardLabel: "Move Q to the forward optimum (moment matching)",
-    snapReverseLabel: "Move Q to the reverse optimum",
-    snapLocalLabel: "Move Q to the reverse objective's local minimum between the modes",
+    snapForwardLabel: "Forward optimum: move Q to the minimum of D(P‖Q), by moment matching",
+    snapReverseLabel: "Reverse optimum: move Q to the minimum of D(Q‖P)",
+    snapLocalLabel: "Local minimum: move Q to the local minimum of D(Q‖P) between the modes",
     noteForward: (mu, sigma, kl) =>
       `Forward optimum: Q matches P's mean and variance, μ = ${mu}, σ = ${sigma}. ` +
       `Over the whole line D(P‖Q) = ${kl} nats; no other Gaussian does better.`,
@@ -197,9 +197,9 @@ const STRINGS = {
     snapForward: "Óptimo directo",
     snapReverse: "Óptimo inverso",
     snapLocal: "Mínimo local",
-    snapForwardLabel: "Llevar Q al óptimo directo, el de la KL directa (igualar momentos)",
-    snapReverseLabel: "Llevar Q al óptimo inverso, el de la KL inversa",
-    snapLocalLabel: "Llevar Q al mínimo local del objetivo inverso entre los modos",
+    snapForwardLabel: "Óptimo directo: llevar Q al mínimo de D(P‖Q), igualando momentos",
+    snapReverseLabel: "Óptimo inverso: llevar Q al mínimo de D(Q‖P)",
+    snapLocalLabel: "Mínimo local: llevar Q al mínimo local de D(Q‖P) entre los modos",
     noteForward: (mu, sigma, kl) =>
       `Óptimo directo: Q iguala la media y la varianza de P, μ = ${mu}, σ = ${sigma}. ` +
       `Sobre toda la recta D(P‖Q) = ${kl} nats; ninguna otra gaussiana lo mejora.`,
