@@ -53,6 +53,7 @@ docs: install node
 
 # The browser tests drive Debian's Chromium (never a browser Playwright downloads).
 chromium:
+	@if [ -n "$$CHROMIUM" ] && [ -x "$$CHROMIUM" ]; then exit 0; fi; \
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 test: install node pyodide chromium

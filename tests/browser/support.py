@@ -17,11 +17,13 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+import os
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 SUB_PATH = "/infotheory/"  # the sub-path of site_url in mkdocs.yml
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium here and in CI; the GitHub workflow points CHROMIUM at Google Chrome.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
