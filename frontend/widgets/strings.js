@@ -55,7 +55,7 @@ const STRINGS = {
       `where P has ${masses}. A model charged −log 0 for something that happens is infinitely surprised.`,
     infiniteReverse: (outcomes, masses) =>
       `D(Q‖P) is ∞: P gives probability 0 to ${outcomeList(outcomes, "and", "outcome", "outcomes")}, ` +
-      `where Q has ${masses}. Averaged over Q, that outcome costs log(q/0).`,
+      `where Q has ${masses}. Averaged over Q, a term q·log(q/0) is infinite.`,
     summaryTwo: (r, unit) =>
       `H(P, Q) ${r["H(P,Q)"]}, H(P) ${r["H(P)"]}, D(P‖Q) ${r["D(P‖Q)"]}, D(Q‖P) ${r["D(Q‖P)"]} ${unit}.`,
 
@@ -182,7 +182,7 @@ const STRINGS = {
       `donde P tiene ${masses}. Un modelo al que se cobra −log 0 por algo que ocurre queda infinitamente sorprendido.`,
     infiniteReverse: (outcomes, masses) =>
       `D(Q‖P) es ∞: P da probabilidad 0 ${outcomeList(outcomes, "y", "al resultado", "a los resultados")}, ` +
-      `donde Q tiene ${masses}. Promediado sobre Q, ese resultado cuesta log(q/0).`,
+      `donde Q tiene ${masses}. Promediado sobre Q, un término q·log(q/0) es infinito.`,
     summaryTwo: (r, unit) =>
       `H(P, Q) ${r["H(P,Q)"]}, H(P) ${r["H(P)"]}, D(P‖Q) ${r["D(P‖Q)"]}, D(Q‖P) ${r["D(Q‖P)"]} ${unit}.`,
 

@@ -4,7 +4,8 @@ On the entropy page (English and Spanish): a right answer (in Spanish with a dec
 comma), a wrong one, the units mistake and the 0·log 0 mistake explained, a multiple
 choice answered wrongly then rightly, the hint and the worked solution opened on request,
 progress kept across a reload and cleared by the button, and nothing sent anywhere. Then
-axe-core on the page with feedback shown and every hint and solution open, and a smoke
+axe-core on the page, in the light and the dark palette, with feedback shown and every
+hint and solution open, and a smoke
 test of every exercise of every theory page (its computed answer is accepted).
 
 The data of each exercise (answer, tolerance, mistakes) are read from the page itself, so
@@ -224,7 +225,7 @@ def test_nothing_is_sent(watched, server, lang: str) -> None:
 
 
 @LANGS
-def test_axe_with_feedback_and_solutions_open(watched, server, lang: str) -> None:
+def test_axe_in_both_palettes_with_feedback_and_solutions_open(watched, server, lang: str) -> None:
     page = fresh(watched, server, lang)
     for data in exercises(page):
         box = page.locator(f"#exercise-{data['id']}")
@@ -235,8 +236,23 @@ def test_axe_with_feedback_and_solutions_open(watched, server, lang: str) -> Non
             box.locator("button.exercise-check").click()
         for summary in box.locator("details > summary").all():
             summary.click()
-    violations = axe_violations(page)
-    assert not violations, f"{PAGE[lang]}: axe-core found:\n" + "\n".join(violations)
+    page.locator("button.exercises-clear").focus()  # a focus ring is on screen too
+    try:
+        for scheme in ("default", "slate"):
+            set_palette(page, scheme)
+            violations = axe_violations(page)
+            assert not violations, f"{PAGE[lang]} ({scheme}): axe-core found:\n" + "\n".join(violations)
+    finally:
+        set_palette(page, "default")
+
+
+def set_palette(page, scheme: str) -> None:
+    """Switch Material's palette ("default" or "slate") with its toggle, as a reader does."""
+    if page.get_attribute("body", "data-md-color-scheme") != scheme:
+        page.locator("form[data-md-component=palette] label:not([hidden])").click()
+        page.wait_for_function(
+            "(s) => document.body.getAttribute('data-md-color-scheme') === s", arg=scheme
+        )
 
 
 THEORY_PATHS = sorted(p for p, source in PAGES.items() if "```exercise" in source.read_text(encoding="utf-8"))

@@ -363,6 +363,33 @@ def test_two_distributions_mouse_drag(tabs) -> None:
     tab.assert_clean()
 
 
+def test_two_distributions_touch_drag(tabs) -> None:
+    """A finger drags a bar (touch events, turned into pointer events by the browser)."""
+    tab = tabs("cross-entropy/")
+    page, host, lang, words = tab.page, widget(tab, "two-distributions"), tab.lang, WORDS[tab.lang]
+    choose_preset(host, "coin")
+    host.scroll_into_view_if_needed()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    try:
+        bar = host.get_by_role("slider", name=words["Q"].format(2))
+        box = bar.bounding_box()
+        scale = box["height"] / 150
+        x = box["x"] + box["width"] / 2
+        start, end = box["y"] + box["height"] * 0.9, box["y"] + (16 + 116 * (1 - 0.45)) * scale
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": start}]})
+        for k in range(1, 6):
+            y = start + (end - start) * k / 5
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        st = check_two(host, lang, "touch")
+        assert st["q"][1] == pytest.approx(0.45, abs=0.011), st
+    finally:
+        cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": False})
+        cdp.detach()
+    tab.assert_clean()
+
+
 def test_two_distributions_lock_swap_add_remove(tabs) -> None:
     tab = tabs("cross-entropy/")
     page, host, lang, words = tab.page, widget(tab, "two-distributions"), tab.lang, WORDS[tab.lang]
@@ -636,7 +663,9 @@ def send_and_run(tab, host) -> dict:
 
 
 def same(widget_text: str, python_text: str) -> bool:
-    return widget_text.replace(",", ".") == python_text.replace("inf", "∞")
+    """The same number to the same digits (Python may print a zero as -0.000)."""
+    python_text = python_text.replace("inf", "∞")
+    return number(widget_text) == number(python_text) and decimals(widget_text) == decimals(python_text)
 
 
 def test_send_to_code_two_distributions(tabs) -> None:
