@@ -19,6 +19,11 @@ other package asked for)         --require-hashes``), which carries the official
                                  gives it, or the build fails (its own lock is never used)
 infotheory-<v>-py3-none-any.whl  built from this repository with flit_core, rebuilt when
                                  pyproject.toml, README.md or infotheory/ change
+snapshot.bin.gz                  made here: a memory snapshot of Pyodide started (and the
+                                 stdlib modules of SNAPSHOT_IMPORTS imported) under node by
+                                 frontend/pyodide_snapshot.mjs from the npm files above,
+                                 checked by restoring it once, gzipped; remade when those
+                                 files, the script, the imports or node's version change
 pytest, hypothesis, ... wheels   PyPI, hash-pinned in requirements/pyodide-tests.txt; only
 (tests only, never shipped)      for running the package tests inside Pyodide under node
 ===============================  ==========================================================
@@ -28,7 +33,8 @@ Second runs download nothing: a cached file whose hash matches is reused.
 :func:`stage` writes the tree that is served at ``<site>/assets/``::
 
     pyodide/   the Pyodide files and wheels above (``source: self``), or only the
-               infotheory wheel (``source: cdn``), plus manifest.json: what the worker
+               infotheory wheel and the snapshot (``source: cdn``), plus
+               manifest.json: what the worker
                loads, from where, and the SRI hash (sha384) of every file it fetches
     runtime/   session.js, worker.js, engine.js, runner.py (frontend/runtime/)
 
@@ -42,6 +48,7 @@ from __future__ import annotations
 import argparse
 import base64
 import filecmp
+import gzip
 import hashlib
 import json
 import os
@@ -83,6 +90,13 @@ DEFAULT_PACKAGES = ("numpy",)
 #: The runtime's own files, copied from frontend/runtime/ to <site>/assets/runtime/.
 RUNTIME_FILES = ("session.js", "worker.js", "engine.js", "runner.py")
 SOURCES = ("self", "cdn")
+#: Pure stdlib modules that numpy, infotheory and runner.py import: imported before the
+#: memory snapshot is taken, so a reader's browser does not import them again.
+SNAPSHOT_IMPORTS = (
+    "__future__", "ast", "codeop", "concurrent.futures.thread", "ctypes", "dataclasses",
+    "json", "linecache", "numbers", "pickle", "platform", "queue", "traceback",
+)
+SNAPSHOT_SCRIPT = ROOT / "frontend" / "pyodide_snapshot.mjs"
 
 
 class AssetError(RuntimeError):
@@ -411,6 +425,50 @@ def infotheory_wheel(cache: Path = CACHE, root: Path = ROOT) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# --------------------------------------------------------------------------- memory snapshot
+
+
+def memory_snapshot(cache: Path = CACHE, npm_dir: Path = NPM_DIR,
+                    imports: Sequence[str] = SNAPSHOT_IMPORTS) -> Path:
+    """A gzipped memory snapshot of Pyodide started, made under node and cached.
+
+    Restoring it skips CPython's start-up in the browser (seconds on a slow machine; see
+    frontend/pyodide_snapshot.mjs). It fits only the pyodide.asm.wasm it was made with,
+    so the cache key covers the npm files, the script, the imports and node's version.
+    """
+    try:
+        node_version = subprocess.run(["node", "--version"], capture_output=True, text=True,
+                                      check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise AssetError(f"node is needed to make the Pyodide memory snapshot: {exc}") from exc
+    key = hashlib.sha256()
+    for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.zip"):
+        key.update(sha256_file(npm_dir / name).encode())
+    key.update(SNAPSHOT_SCRIPT.read_bytes())
+    key.update(" ".join(imports).encode() + node_version.encode())
+    target = cache / "snapshot" / key.hexdigest()[:16] / "snapshot.bin.gz"
+    if target.is_file():
+        return target
+    log(f"making the Pyodide memory snapshot (node {node_version})")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = target.with_name(f".snapshot.{os.getpid()}.bin")
+    try:
+        proc = subprocess.run(
+            ["node", str(SNAPSHOT_SCRIPT), str(npm_dir), str(raw), *imports],
+            cwd=ROOT, capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            raise AssetError("making the Pyodide memory snapshot failed:\n" + proc.stderr[-4000:])
+        # mtime=0: the same snapshot gives the same file (and the same SRI hash)
+        _atomic_write(target, gzip.compress(raw.read_bytes(), compresslevel=6, mtime=0))
+    finally:
+        raw.unlink(missing_ok=True)
+    for old in (cache / "snapshot").iterdir():  # keep only the current one
+        if old != target.parent:
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
 # --------------------------------------------------------------------------- staging
 
 
@@ -444,6 +502,7 @@ def stage(assets_dir: Path, *, source: str = "self",
     names = package_closure(lock, packages)
     wheels = official_wheels(packages, lock=lock)
     own = infotheory_wheel()
+    snapshot = memory_snapshot(npm_dir=npm)
 
     files: dict[str, Path] = {}  # path under assets_dir -> source file
     if source == "self":
@@ -453,6 +512,7 @@ def stage(assets_dir: Path, *, source: str = "self",
             verify_sha256(wheel, lock["packages"][name]["sha256"], f"wheel of {name}")
             files[f"pyodide/{wheel.name}"] = wheel
     files[f"pyodide/{own.name}"] = own
+    files["pyodide/snapshot.bin.gz"] = snapshot  # fits the CDN's identical release too
     for name in RUNTIME_FILES:
         path = RUNTIME_SRC / name
         if not path.is_file():
@@ -472,6 +532,8 @@ def stage(assets_dir: Path, *, source: str = "self",
         "integrity": integrity,
         "packages": list(packages),
         "wheels": [{"file": own.name, "integrity": sri_hash(own), "sha256": sha256_file(own)}],
+        "snapshot": {"file": "snapshot.bin.gz", "encoding": "gzip",
+                     "integrity": sri_hash(snapshot)},
         "runner": {"file": "../runtime/runner.py",
                    "integrity": sri_hash(RUNTIME_SRC / "runner.py")},
         "build": build.hexdigest()[:16],

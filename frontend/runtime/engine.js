@@ -45,6 +45,11 @@ export class EngineError extends Error {
  * @param {(url: string, integrity?: string) => Promise<Uint8Array>} o.fetchBytes
  * @param {(stage: string, fraction: number, message: string) => void} [o.onProgress]
  * @param {object} [o.pyodideOptions]    passed on to loadPyodide (lockFileURL, ...)
+ * @param {Promise<Uint8Array|null>} [o.snapshot]  a memory snapshot of Pyodide started
+ *                                       (frontend/pyodide_snapshot.mjs): restoring it skips
+ *                                       CPython's start-up. If it is missing or does not
+ *                                       restore, Pyodide starts the usual way; info.snapshot
+ *                                       says which happened.
  */
 export async function createEngine(o) {
   const progress = (stage, message, within = 1) => {
@@ -60,12 +65,24 @@ export async function createEngine(o) {
   };
 
   progress("runtime", "Python", 0);
-  const pyodide = await o.loadPyodide({
+  const options = {
     indexURL: o.indexURL,
     stdout: fallback("stdout"),
     stderr: fallback("stderr"),
     ...(o.pyodideOptions || {}),
-  });
+  };
+  let pyodide = null;
+  const snapshot = o.snapshot ? await o.snapshot.catch(() => null) : null;
+  if (snapshot) {
+    try {
+      pyodide = await o.loadPyodide({ ...options, _loadSnapshot: snapshot });
+    } catch (err) {
+      // an experimental Pyodide option: never let it cost the reader their examples
+      console.warn(`Python: the memory snapshot did not restore (${err?.message || err}); starting normally`);
+    }
+  }
+  const restored = pyodide !== null;
+  pyodide ??= await o.loadPyodide(options);
   pyodide.setStdout({ batched: fallback("stdout") });
   pyodide.setStderr({ batched: fallback("stderr") });
   pyodide.setStdin({ error: true }); // input() raises instead of blocking forever
@@ -114,6 +131,7 @@ _load_runner`);
     throw new EngineError("python", `import numpy, infotheory failed: ${err.message}`);
   }
   info.pyodide = pyodide.version;
+  info.snapshot = restored;
   session = runner.Session();
   progress("startup", "");
 

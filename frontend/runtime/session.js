@@ -17,6 +17,9 @@
 //   options.loadTimeoutMs  give up loading after this long WITHOUT progress (default 120000)
 //   options.interruptGraceMs  how long Stop waits for KeyboardInterrupt to land before it
 //                      restarts the worker anyway (default 2000)
+//   options.spareAfterMs  without interrupts, once a run has lasted this long, load a spare
+//                      worker in the background, so that Stop only has to replay; it is
+//                      kept (one at most) for the next Stop (default 250; null: never)
 //   options.createWorker(url), options.fetch(url, init)   test hooks
 //
 // Session (an EventTarget)
@@ -55,12 +58,15 @@
 //       Stops the running code and cancels queued runs (they resolve "stopped").
 //       Cross-origin isolated: KeyboardInterrupt in place, state kept. Otherwise (or if the
 //       interrupt does not land within interruptGraceMs, e.g. inside a long numpy call):
-//       the worker is terminated, a new one is loaded (from the HTTP cache), and the code
-//       of every run that succeeded since the last reset is run again, silently, so the
-//       namespace comes back; the promise resolves once that is done. `failed` is the
+//       the worker is terminated, the spare worker takes over (or a new one is loaded, from
+//       the HTTP cache), and the code of every run that succeeded since the last reset is
+//       run again, silently, so the namespace comes back; the promise resolves once that
+//       is done. `failed` is the
 //       index of a replayed run that did not succeed again (replay stops there), else null.
 //   reset() -> Promise<void>
 //       Fresh namespace (imports stay cached); forgets the replay history. Queued.
+//   dispose()
+//       Terminate the workers (the page is going away); pending runs resolve "stopped".
 //
 // Events (session.addEventListener(type, e => e.detail)):
 //   "statechange" {state, previous, error}
@@ -115,7 +121,7 @@ export class RuntimeLoadError extends Error {
   }
 }
 
-const DEFAULTS = { loadTimeoutMs: 120000, interruptGraceMs: 2000 };
+const DEFAULTS = { loadTimeoutMs: 120000, interruptGraceMs: 2000, spareAfterMs: 250 };
 
 function pageLanguage() {
   const lang = (globalThis.document?.documentElement?.lang || "en").slice(0, 2).toLowerCase();
@@ -148,6 +154,7 @@ export class Session extends EventTarget {
     this.canInterrupt = Boolean(wantInterrupt && typeof SharedArrayBuffer === "function");
     this._interrupt = this.canInterrupt ? new Int32Array(new SharedArrayBuffer(4)) : null;
     this._worker = null;
+    this._spare = null; // {worker, ready}: a second worker loaded for Stop to switch to
     this._manifest = null;
     this._ready = null; // promise: the worker can take user code (load or restart, incl. replay)
     this._requests = new Map(); // id -> {resolve, reject, onChunks, output}
@@ -200,7 +207,8 @@ export class Session extends EventTarget {
   async _load() {
     this._setState("loading");
     try {
-      const info = await this._startWorker();
+      const { ready } = this._startWorker();
+      const info = await ready;
       // a retry after a failed restart brings the namespace back too
       if (this._history.length) await this._replay();
       this.error = null;
@@ -248,8 +256,18 @@ export class Session extends EventTarget {
     return { manifest: await response.json(), manifestURL: url.href };
   }
 
-  /** Spawn a worker and load the engine in it; resolves to info. */
-  async _startWorker() {
+  /**
+   * Spawn a worker and load the engine in it: {worker, ready}, ready resolving to info.
+   * The worker becomes the session's at once, or (a spare) only when _restart adopts it.
+   */
+  _startWorker({ spare = false } = {}) {
+    const slot = { worker: null, ready: null };
+    slot.ready = this._spawn(slot, spare);
+    if (spare) slot.ready.catch(() => {});
+    return slot;
+  }
+
+  async _spawn(slot, spare) {
     if (!this.options.createWorker && !supported()) {
       throw new RuntimeLoadError("unsupported", this.lang, "WebAssembly/Worker");
     }
@@ -260,11 +278,12 @@ export class Session extends EventTarget {
     try {
       worker = this.options.createWorker
         ? this.options.createWorker(workerURL)
-        : new Worker(workerURL, { type: "module", name: "python" });
+        : new Worker(workerURL, { type: "module", name: spare ? "python (spare)" : "python" });
     } catch (err) {
       throw new RuntimeLoadError("unsupported", this.lang, String(err?.message || err));
     }
-    this._worker = worker;
+    slot.worker = worker;
+    if (!spare) this._worker = worker;
     worker.onmessage = (event) => this._onMessage(worker, event.data);
     worker.onerror = (event) => {
       event?.preventDefault?.();
@@ -287,7 +306,8 @@ export class Session extends EventTarget {
       arm();
       this._requests.set(id, {
         kind: "init",
-        onProgress: (detail) => {
+        worker,
+        onProgress: spare ? null : (detail) => {
           arm();
           this._emit("progress", detail);
           for (const listener of this._progressListeners) {
@@ -298,7 +318,7 @@ export class Session extends EventTarget {
         },
         resolve: (info) => {
           clearTimeout(timer);
-          this.info = info;
+          if (!spare) this.info = info;
           resolve(info);
         },
         reject: (error) => {
@@ -318,10 +338,11 @@ export class Session extends EventTarget {
   }
 
   _onMessage(worker, message) {
-    if (worker !== this._worker) return; // a terminated worker's last words
     const request = this._requests.get(message.id) ||
-      (message.type === "failed" ? [...this._requests.values()].find((r) => r.kind === "init") : null);
-    if (!request) return;
+      (message.type === "failed"
+        ? [...this._requests.values()].find((r) => r.kind === "init" && r.worker === worker)
+        : null);
+    if (!request || request.worker !== worker) return; // e.g. a terminated worker's last words
     switch (message.type) {
       case "progress":
         request.onProgress?.({
@@ -357,16 +378,20 @@ export class Session extends EventTarget {
   }
 
   _onWorkerError(worker, detail) {
-    if (worker !== this._worker) return;
     const requests = [...this._requests.entries()];
-    const init = requests.find(([, r]) => r.kind === "init");
+    const init = requests.find(([, r]) => r.kind === "init" && r.worker === worker);
     if (init) {
       // during loading: an old browser without module workers lands here
       this._requests.delete(init[0]);
       init[1].reject(new RuntimeLoadError(supported() ? "network" : "unsupported", this.lang, detail));
       return;
     }
-    if (this._current) this._crash(detail);
+    if (worker === this._spare?.worker) {
+      this._kill(worker); // a broken spare is dropped; the next long run makes another
+      this._spare = null;
+    } else if (worker === this._worker && this._current) {
+      this._crash(detail);
+    }
   }
 
   _kill(worker) {
@@ -378,9 +403,10 @@ export class Session extends EventTarget {
 
   _request(message, onOutput) {
     const id = this._nextId++;
+    const worker = this._worker;
     return new Promise((resolve, reject) => {
-      this._requests.set(id, { kind: message.type, resolve, reject, onOutput, output: [] });
-      this._worker.postMessage({ ...message, id });
+      this._requests.set(id, { kind: message.type, worker, resolve, reject, onOutput, output: [] });
+      worker.postMessage({ ...message, id });
     }).then((result) => ({ id, result }));
   }
 
@@ -402,10 +428,14 @@ export class Session extends EventTarget {
     let finish;
     const done = new Promise((resolve) => (finish = resolve));
     this._current = { id, done, onOutput };
+    const spareTimer = this._interrupt || this.options.spareAfterMs == null
+      ? null
+      : setTimeout(() => this._prepareSpare(), this.options.spareAfterMs);
     let result;
     try {
       ({ result } = await this._request({ type: "run", code }, onOutput));
     } finally {
+      clearTimeout(spareTimer);
       this._current = null;
       finish();
     }
@@ -438,15 +468,30 @@ export class Session extends EventTarget {
     return this._restart("stop");
   }
 
-  /** Terminate the worker, load a new one, replay the successful runs. */
+  /** A run is taking long: load a spare worker now, so a Stop need not wait for one. */
+  _prepareSpare() {
+    if (this._spare || !this._current) return;
+    const slot = this._startWorker({ spare: true });
+    this._spare = slot;
+    slot.ready.catch(() => {
+      this._kill(slot.worker);
+      if (this._spare === slot) this._spare = null;
+    });
+  }
+
+  /** Terminate the worker, switch to the spare (or load a new one), replay the successful runs. */
   _restart(reason, detail = "") {
     const request = this._current && this._requests.get(this._current.id);
     if (this._current) this._requests.delete(this._current.id);
-    this._kill(this._worker);
+    const old = this._worker;
+    this._kill(old);
     for (const [id, pending] of this._requests) {
+      if (pending.worker !== old) continue; // the spare's own loading goes on
       this._requests.delete(id);
       pending.reject?.(new RuntimeLoadError("crashed", this.lang, reason));
     }
+    const spare = this._spare;
+    this._spare = null;
     if (request) {
       const result = reason === "crash"
         ? {
@@ -467,7 +512,16 @@ export class Session extends EventTarget {
     const restarted = (async () => {
       let outcome;
       try {
-        await this._startWorker();
+        let info = null;
+        if (spare) {
+          this._worker = spare.worker; // may still be loading: its requests wait in order
+          info = await spare.ready.catch(() => {
+            this._kill(spare.worker);
+            return null;
+          });
+        }
+        if (!info) info = await this._startWorker().ready;
+        this.info = info;
         outcome = await this._replay();
       } catch (err) {
         const error = err instanceof RuntimeLoadError
@@ -490,6 +544,19 @@ export class Session extends EventTarget {
 
   _crash(detail) {
     this._restart("crash", detail).catch(() => {});
+  }
+
+  dispose() {
+    this._epoch += 1;
+    if (this._current) {
+      const request = this._requests.get(this._current.id);
+      request?.resolve({ status: "stopped", truncated: false, durationMs: 0, output: request.output });
+    }
+    for (const slot of [this._spare, { worker: this._worker }]) this._kill(slot?.worker);
+    this._spare = null;
+    this._requests.clear();
+    this._setState("idle");
+    this._ready = null;
   }
 
   reset() {

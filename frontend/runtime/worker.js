@@ -9,7 +9,9 @@
 // * the worker's fetch() adds the manifest's `integrity` to every request Pyodide makes
 //   for pyodide.asm.wasm, python_stdlib.zip and pyodide-lock.json;
 // * Pyodide checks each package wheel (numpy) against the sha256 of that verified lock;
-// * the infotheory wheel and runner.py are fetched with their own integrity.
+// * the infotheory wheel and runner.py are fetched with their own integrity;
+// * so is snapshot.bin.gz, a memory snapshot of Pyodide started, which engine.js restores
+//   instead of starting CPython (the slowest step of loading; see pyodide_snapshot.mjs).
 //
 // The same code serves both `extra.pyodide.source` settings of mkdocs.yml: "self" (the
 // files are on this site) and "cdn" (indexURL is jsDelivr's copy of the same release).
@@ -78,6 +80,16 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
       }
     }
 
+    // The memory snapshot downloads while pyodide.asm.js is fetched and compiled.
+    const snapshot = manifest.snapshot && typeof DecompressionStream === "function"
+      ? fetchBytes(new URL(manifest.snapshot.file, manifestURL).href, manifest.snapshot.integrity)
+        .then((bytes) => inflate(bytes, manifest.snapshot.encoding))
+        .catch((err) => {
+          console.warn(`Python: no memory snapshot (${err?.message || err}); starting normally`);
+          return null;
+        })
+      : null;
+
     progress("runtime", 0, "pyodide.mjs");
     const { loadPyodide } = await importVerified("pyodide.mjs");
     await importVerified("pyodide.asm.js"); // defines globalThis._createPyodideModule
@@ -107,6 +119,7 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
           wheels,
           runnerSource,
           fetchBytes,
+          snapshot,
           onProgress: progress,
           pyodideOptions: { lockFileURL: new URL("pyodide-lock.json", indexURL).href },
         }),
@@ -116,6 +129,13 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
       fatal.stop();
     }
   }
+}
+
+/** The bytes, decompressed ("gzip") with the browser's DecompressionStream. */
+async function inflate(bytes, encoding) {
+  if (!encoding) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(encoding));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 function shortName(url) {

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parentPort } from "node:worker_threads";
 
 import { createEngine, serveWorkerProtocol } from "../../frontend/runtime/engine.js";
+import { readSnapshot } from "./pyodide_node.mjs";
 
 const scope = {
   postMessage: (message) => parentPort.postMessage(message),
@@ -26,6 +27,7 @@ serveWorkerProtocol(scope, async ({ manifest, manifestURL }, progress) => {
     wheels: manifest.wheels.map((w) => ({ url: new URL(w.file, manifestURL).href })),
     runnerSource: await readFile(new URL(manifest.runner.file, manifestURL), "utf8"),
     fetchBytes: async (url) => new Uint8Array(await readFile(new URL(url))),
+    snapshot: readSnapshot(fileURLToPath(manifestURL).replace(/[^/]*$/, ""), manifest),
     onProgress: progress,
   });
 });

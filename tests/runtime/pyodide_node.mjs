@@ -1,6 +1,7 @@
 // Loading the staged Pyodide under node, shared by the scripts of tests/runtime/.
 import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 
 import { createEngine } from "../../frontend/runtime/engine.js";
 
@@ -9,6 +10,13 @@ export const CACHE = `${ROOT}.cache/pyodide/`;
 export const INDEX = `${CACHE}node/assets/pyodide/`; // what the site serves, staged for node
 
 const bytes = async (path) => new Uint8Array(await readFile(path));
+
+/** The site's memory snapshot (manifest.snapshot), gunzipped, as worker.js gives it. */
+export async function readSnapshot(directory, manifest) {
+  if (!manifest.snapshot) return null;
+  const data = await readFile(`${directory}${manifest.snapshot.file}`);
+  return new Uint8Array(manifest.snapshot.encoding === "gzip" ? gunzipSync(data) : data);
+}
 
 /**
  * The site's engine (engine.js: Pyodide, numpy, the infotheory wheel, runner.py as the
@@ -25,6 +33,7 @@ export async function loadEngine({ testWheels = false, quiet = false } = {}) {
     wheels: manifest.wheels.map((w) => ({ url: `${INDEX}${w.file}` })),
     runnerSource: await readFile(new URL(manifest.runner.file, `file://${INDEX}`), "utf8"),
     fetchBytes: bytes,
+    snapshot: readSnapshot(INDEX, manifest),
   });
   const { pyodide } = engine;
   if (!quiet) {

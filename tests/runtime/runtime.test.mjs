@@ -37,7 +37,7 @@ describe("a session without interrupts (terminate and replay)", () => {
     });
     session.addEventListener("statechange", (e) => states.push(e.detail.state));
   });
-  after(() => session._worker?.terminate());
+  after(() => session.dispose());
 
   test("is lazy: nothing is loaded before the first use", () => {
     assert.equal(session.state, "idle");
@@ -57,6 +57,7 @@ describe("a session without interrupts (terminate and replay)", () => {
     );
     assert.equal(progress.at(-1).fraction, 1);
     assert.deepEqual(states, ["loading", "ready"]);
+    assert.equal(a.snapshot, true, "Python started without the memory snapshot");
   });
 
   test("a bare expression echoes its repr, like after a >>> prompt", async () => {
@@ -128,6 +129,28 @@ describe("a session without interrupts (terminate and replay)", () => {
     assert.equal(text(result), "42\n");
   });
 
+  test("a long run loads a spare worker, and Stop switches to it", async () => {
+    const created = NodeWorker.created;
+    const running = session.run("while True:\n    x = x");
+    await waitFor(() => session._spare !== null);
+    assert.equal(NodeWorker.created, created + 1); // the spare, while the loop runs
+    await session._spare.ready;
+    const outcome = await session.stop();
+    assert.equal(outcome.how, "restart");
+    assert.equal(outcome.failed, null);
+    assert.equal((await running).status, "stopped");
+    assert.equal(NodeWorker.created, created + 1); // no third worker: the spare took over
+    assert.equal(session._spare, null);
+    assert.equal(text(await session.run("x + 1")), "42\n");
+  });
+
+  test("a short run makes no spare", async () => {
+    const created = NodeWorker.created;
+    assert.equal(text(await session.run("x * 2")), "82\n");
+    assert.equal(NodeWorker.created, created);
+    assert.equal(session._spare, null);
+  });
+
   test("reset gives a fresh namespace and forgets the history", async () => {
     await session.reset();
     assert.equal(session.replayable, 0);
@@ -150,7 +173,7 @@ describe("a session with interrupts (cross-origin isolated)", () => {
       createWorker: () => new NodeWorker(),
     });
   });
-  after(() => session._worker?.terminate());
+  after(() => session.dispose());
 
   test("a failed load rejects with a localized error, and can be retried", async () => {
     await assert.rejects(session.run("1"), (err) => {

@@ -7,6 +7,7 @@ the site: these tests tamper with files and expect a loud failure.
 from __future__ import annotations
 
 import hashlib
+import gzip
 import json
 import shutil
 import zipfile
@@ -183,14 +184,25 @@ def test_stage_self_hosted_ships_verified_files_and_their_sri(tmp_path):
     assert A.stage(tmp_path / "assets").copied == 0, "a second stage rewrites nothing"
 
 
-def test_stage_cdn_ships_only_the_site_wheel(tmp_path):
+def test_stage_cdn_ships_only_the_site_wheel_and_the_snapshot(tmp_path):
     (tmp_path / "assets" / "pyodide").mkdir(parents=True)
     (tmp_path / "assets" / "pyodide" / "pyodide.asm.wasm").write_bytes(b"stale")
     m = A.stage(tmp_path / "assets", source="cdn").manifest
     assert m["indexURL"] == "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/"
     shipped = sorted(p.name for p in (tmp_path / "assets" / "pyodide").iterdir())
-    assert shipped == sorted([m["wheels"][0]["file"], "manifest.json"])
+    assert shipped == sorted([m["wheels"][0]["file"], m["snapshot"]["file"], "manifest.json"])
     assert set(m["integrity"]) == set(A.SRI_FILES)
+
+
+def test_the_memory_snapshot_is_cached_and_checksummed(tmp_path):
+    first = A.memory_snapshot()
+    assert A.memory_snapshot() == first, "a second call makes nothing"
+    raw = gzip.decompress(first.read_bytes())
+    assert len(raw) > 10_000_000  # the wasm memory of a started interpreter
+    m = A.stage(tmp_path / "assets").manifest
+    staged = tmp_path / "assets" / "pyodide" / m["snapshot"]["file"]
+    assert m["snapshot"]["integrity"] == A.sri_hash(staged)
+    assert m["snapshot"]["encoding"] == "gzip"
 
 
 def test_stage_refuses_an_unknown_source(tmp_path):
