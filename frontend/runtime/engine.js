@@ -77,8 +77,10 @@ export async function createEngine(o) {
     try {
       pyodide = await o.loadPyodide({ ...options, _loadSnapshot: snapshot });
     } catch (err) {
-      // an experimental Pyodide option: never let it cost the reader their examples
-      console.warn(`Python: the memory snapshot did not restore (${err?.message || err}); starting normally`);
+      // An experimental Pyodide option: never let it cost the reader their examples. An
+      // error, not a warning: the snapshot is made by this site's build, so it is a defect
+      // (and the browser tests fail on console errors).
+      console.error(`Python: the memory snapshot did not restore (${err?.message || err}); starting normally`);
     }
   }
   const restored = pyodide !== null;
