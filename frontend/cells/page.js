@@ -413,21 +413,23 @@ export class PageCells {
     const onOutput = (chunk) => {
       if (generation === this.generation) cell.output.append(chunk.stream, chunk.text);
     };
+    // Each top-level statement is a run of its own (echoed like after ">>>", replayed on
+    // its own after a Stop), all sent to Python in one round trip; after an error the
+    // next statements still run, as doctest does.
     const statements = splitStatements(cell.code());
     let status = statements.length ? "ok" : "empty";
-    for (const statement of statements) {
-      if (this.stopRequested) {
-        status = "stopped";
-        break;
-      }
-      const result = await session.run(statement, { onOutput });
-      if (generation !== this.generation) return { status: "stale" };
+    const results = statements.length && !this.stopRequested
+      ? await session.runStatements(statements, { onOutput })
+      : [];
+    if (generation !== this.generation) return { status: "stale" };
+    if (this.stopRequested && statements.length) status = "stopped";
+    for (const result of results) {
       if (result.status === "stopped") {
         status = "stopped";
         break;
       }
       if (result.status === "error") {
-        status = "error"; // and go on with the next statement, as doctest does
+        status = "error";
         if (!result.error?.traceback && result.error?.message) cell.output.append("stderr", `${result.error.message}\n`);
       }
     }

@@ -15,6 +15,11 @@
 //   {type: "run", id, code}
 //        -> {type: "output", id, chunks: [[stream, text], ...]}*  then
 //           {type: "result", id, result}
+//   {type: "runMany", id, codes, stopOnError}   each code a run of its own, in order, in
+//        one round trip (a cell's statements; a replay): stops after a "stopped" run, and
+//        after an "error" one if stopOnError
+//        -> ({type: "output", id, run, chunks}* {type: "partial", id, run, result})*  then
+//           {type: "result", id, result: [result, ...]}   (run: the index in codes)
 //   {type: "reset", id}  -> {type: "result", id, result: {status: "ok"}}
 
 /** Stages of loading and the share of the progress bar each one ends at. */
@@ -147,6 +152,17 @@ _load_runner`);
       const emit = (json) => onChunks?.(JSON.parse(json));
       return JSON.parse(session.run(code, emit));
     },
+    /** Run each code in turn (see runMany in the protocol); resolves to their results. */
+    runMany(codes, onChunks, { stopOnError = false, onResult } = {}) {
+      const results = [];
+      for (const [i, code] of codes.entries()) {
+        const result = engine.run(code, (chunks) => onChunks?.(chunks, i));
+        results.push(result);
+        onResult?.(result, i);
+        if (result.status === "stopped" || (stopOnError && result.status !== "ok")) break;
+      }
+      return results;
+    },
     reset() {
       session.reset();
     },
@@ -187,6 +203,12 @@ export function serveWorkerProtocol(scope, init) {
     } else if (type === "run") {
       if (!engine) throw new Error("run before init");
       const result = engine.run(message.code, (chunks) => post({ type: "output", id, chunks }));
+      post({ type: "result", id, result });
+    } else if (type === "runMany") {
+      if (!engine) throw new Error("run before init");
+      const emit = (chunks, run) => post({ type: "output", id, run, chunks });
+      const onResult = (result, run) => post({ type: "partial", id, run, result });
+      const result = engine.runMany(message.codes, emit, { stopOnError: message.stopOnError, onResult });
       post({ type: "result", id, result });
     } else if (type === "reset") {
       engine?.reset();

@@ -54,6 +54,11 @@
 //         cancelled?: true,                // status "stopped" before it started (Stop)
 //         durationMs: number,
 //       }
+//   runStatements(codes, {onOutput}?) -> Promise<RunResult[]>
+//       Like run() for each code in turn (a cell's top-level statements, each echoed and
+//       replayed on its own), in one round trip to the worker; it goes on after an error,
+//       as doctest does, and ends at a "stopped" one. One result per code that ran (all
+//       of them, unless one was stopped); each result's `output` is its own.
 //   stop() -> Promise<{how: "none" | "interrupt" | "restart", replayed, failed}>
 //       Stops the running code and cancels queued runs (they resolve "stopped").
 //       Cross-origin isolated: KeyboardInterrupt in place, state kept. Otherwise (or if the
@@ -224,19 +229,13 @@ export class Session extends EventTarget {
     }
   }
 
-  /** Run the successful runs again, silently; keep those that succeed again. */
+  /** Run the successful runs again, silently, in one round trip; keep those that succeed again. */
   async _replay() {
     const history = this._history.slice();
-    let replayed = 0;
-    let failed = null;
-    for (const [index, code] of history.entries()) {
-      const { result } = await this._request({ type: "run", code });
-      if (result.status !== "ok") {
-        failed = index;
-        break;
-      }
-      replayed += 1;
-    }
+    if (!history.length) return { replayed: 0, failed: null, total: 0 };
+    const { result } = await this._request({ type: "runMany", codes: history, stopOnError: true });
+    const replayed = result.filter((r) => r.status === "ok").length;
+    const failed = replayed < history.length ? replayed : null;
     this._history = history.slice(0, replayed);
     return { replayed, failed, total: history.length };
   }
@@ -361,18 +360,28 @@ export class Session extends EventTarget {
         request.reject(new RuntimeLoadError(code || "network", this.lang, detail));
         break;
       }
-      case "output":
+      case "output": {
+        const output = (request.outputs[message.run ?? 0] ||= []);
         for (const [stream, text] of message.chunks) {
           const chunk = { stream, text };
-          mergeChunk(request.output, chunk);
+          mergeChunk(output, chunk);
           try {
             request.onOutput?.(chunk);
           } catch {}
         }
         break;
+      }
+      case "partial": // one run of a runMany request is over
+        request.partials[message.run] = { ...message.result, output: request.outputs[message.run] || [] };
+        if (message.result.status === "ok" && request.codes) this._history.push(request.codes[message.run]);
+        break;
       case "result":
         this._requests.delete(message.id);
-        request.resolve({ ...message.result, output: request.output });
+        request.resolve(
+          Array.isArray(message.result)
+            ? message.result.map((r, i) => ({ ...r, output: request.outputs[i] || [] }))
+            : { ...message.result, output: request.outputs[0] || [] },
+        );
         break;
     }
   }
@@ -405,7 +414,16 @@ export class Session extends EventTarget {
     const id = this._nextId++;
     const worker = this._worker;
     return new Promise((resolve, reject) => {
-      this._requests.set(id, { kind: message.type, worker, resolve, reject, onOutput, output: [] });
+      this._requests.set(id, {
+        kind: message.type,
+        worker,
+        resolve,
+        reject,
+        onOutput,
+        outputs: [], // per run: [{stream, text}, ...]
+        partials: [], // runMany: the results of the runs over so far
+        codes: message.type === "runMany" && message.record ? message.codes : null,
+      });
       worker.postMessage({ ...message, id });
     }).then((result) => ({ id, result }));
   }
@@ -419,10 +437,18 @@ export class Session extends EventTarget {
     return job;
   }
 
-  async _run(code, onOutput, epoch) {
-    if (epoch !== this._epoch) return this._cancelled();
+  runStatements(codes, { onOutput } = {}) {
+    const epoch = this._epoch;
+    const list = [...codes].map(String);
+    const job = this._queue.then(() => this._run(list, onOutput, epoch, true));
+    this._queue = job.catch(() => {});
+    return job;
+  }
+
+  async _run(code, onOutput, epoch, many = false) {
+    if (epoch !== this._epoch) return many ? [this._cancelled()] : this._cancelled();
     await this.ensureLoaded();
-    if (epoch !== this._epoch) return this._cancelled();
+    if (epoch !== this._epoch) return many ? [this._cancelled()] : this._cancelled();
     this._setState("running");
     const id = this._nextId; // the id _request is about to use
     let finish;
@@ -433,14 +459,20 @@ export class Session extends EventTarget {
       : setTimeout(() => this._prepareSpare(), this.options.spareAfterMs);
     let result;
     try {
-      ({ result } = await this._request({ type: "run", code }, onOutput));
+      // runMany records each successful statement in the history as it ends, so that a
+      // Stop in a later one replays the earlier ones
+      const message = many
+        ? { type: "runMany", codes: code, stopOnError: false, record: true }
+        : { type: "run", code };
+      ({ result } = await this._request(message, onOutput));
     } finally {
       clearTimeout(spareTimer);
       this._current = null;
       finish();
     }
-    if (result.status === "ok") this._history.push(code);
-    if (result.error?.type === "InternalError") {
+    const results = many ? result : [result];
+    if (!many && result.status === "ok") this._history.push(code);
+    if (results.some((r) => r.error?.type === "InternalError")) {
       // Pyodide itself broke (e.g. out of memory): start over, with the state replayed
       await this._restart("crash").catch(() => {});
     } else if (this.state === "running") {
@@ -448,6 +480,7 @@ export class Session extends EventTarget {
     }
     return result;
   }
+
 
   _cancelled() {
     return { status: "stopped", cancelled: true, output: [], truncated: false, durationMs: 0 };
@@ -504,7 +537,12 @@ export class Session extends EventTarget {
             },
           }
         : { status: "stopped" };
-      request.resolve({ ...result, truncated: false, durationMs: 0, output: request.output });
+      const last = { ...result, truncated: false, durationMs: 0 };
+      request.resolve(
+        request.kind === "runMany"
+          ? [...request.partials.filter(Boolean), { ...last, output: request.outputs[request.partials.length] || [] }]
+          : { ...last, output: request.outputs[0] || [] },
+      );
     }
     const total = this._history.length;
     this._setState("restarting");
@@ -550,7 +588,8 @@ export class Session extends EventTarget {
     this._epoch += 1;
     if (this._current) {
       const request = this._requests.get(this._current.id);
-      request?.resolve({ status: "stopped", truncated: false, durationMs: 0, output: request.output });
+      const stopped = { status: "stopped", truncated: false, durationMs: 0, output: [] };
+      request?.resolve(request.kind === "runMany" ? [...request.partials.filter(Boolean), stopped] : stopped);
     }
     for (const slot of [this._spare, { worker: this._worker }]) this._kill(slot?.worker);
     this._spare = null;

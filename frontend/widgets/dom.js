@@ -104,7 +104,9 @@ export function readout(key, symbol, name) {
     el("span", { class: "it-readout__symbol" }, [symbol]),
     " ",
     value,
-    " ",
+    // A no-break space: in a narrow box the line breaks after the symbol, never between a
+    // number and its unit (otherwise "nats" was left alone on a second line).
+    "\u00a0",
     unit,
   ]);
   return {

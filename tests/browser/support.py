@@ -70,7 +70,7 @@ class SiteServer:
         self.site_dir = Path(site_dir)
         self.isolated = isolated
         self.bytes_sent = 0
-        self.requests: list[tuple[str, int]] = []  # (path, status)
+        self.requests: list[tuple[str, int, int]] = []  # (path, status, bytes)
         self._lock = threading.Lock()
         server = self
 
@@ -126,7 +126,7 @@ class SiteServer:
             def _count(self, status: int, size: int) -> None:
                 with server._lock:
                     server.bytes_sent += size
-                    server.requests.append((self.path, status))
+                    server.requests.append((self.path, status, size))
 
             def log_message(self, format, *args):  # noqa: A002 - quiet
                 pass

@@ -111,8 +111,35 @@ describe("a session without interrupts (terminate and replay)", () => {
     assert.equal(text(result), "1.609\n42\n");
   });
 
+  test("runStatements: each statement a run, in order, going on after an error", async () => {
+    const streamed = [];
+    const results = await session.runStatements(["a = 2", "a * 21", "1 / 0", "print(a + 1)"], {
+      onOutput: (chunk) => streamed.push(chunk.text),
+    });
+    assert.deepEqual(results.map((r) => r.status), ["ok", "ok", "error", "ok"]);
+    assert.equal(text(results[1]), "42\n");
+    assert.equal(results[2].error.type, "ZeroDivisionError");
+    assert.equal(text(results[3]), "3\n");
+    assert.match(streamed.join(""), /^42\nTraceback[^]*ZeroDivisionError[^]*\n3\n$/);
+  });
+
+  test("stop in the middle of runStatements keeps what the earlier statements defined", async () => {
+    const before = session.replayable;
+    const running = session.runStatements(["b = 'before the loop'", "while True:\n    pass", "c = 1"]);
+    await waitFor(() => session.state === "running");
+    await new Promise((r) => setTimeout(r, 100));
+    const outcome = await session.stop();
+    assert.equal(outcome.how, "restart");
+    assert.equal(outcome.replayed, before + 1);
+    const results = await running;
+    assert.deepEqual(results.map((r) => r.status), ["ok", "stopped"]);
+    assert.equal(text(await session.run("b")), "'before the loop'\n");
+    assert.equal((await session.run("c")).error.type, "NameError");
+  });
+
   test("stop terminates, restarts and replays the successful runs", async () => {
     const replayableBefore = session.replayable;
+    const created = NodeWorker.created;
     const running = session.run("while True:\n    x = x");
     const queued = session.run("print('never')");
     await waitFor(() => session.state === "running");
@@ -123,7 +150,7 @@ describe("a session without interrupts (terminate and replay)", () => {
     const cancelled = await queued;
     assert.equal(cancelled.status, "stopped");
     assert.equal(cancelled.cancelled, true);
-    assert.equal(NodeWorker.created, 2);
+    assert.equal(NodeWorker.created, created + 1);
     assert.equal(session.state, "ready");
     const result = await session.run("x + 1");
     assert.equal(text(result), "42\n");
