@@ -317,6 +317,7 @@ export class PageCells {
     this.stopRequested = false;
     this.initiator = cell;
     cell.setState("starting"); // at once: the click has been taken
+    this.preload(); // Python loads while the editor chunk arrives, not after it
     this.#updateButtons();
     const generation = this.generation;
     try {
