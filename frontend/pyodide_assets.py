@@ -520,6 +520,12 @@ def stage(assets_dir: Path, *, source: str = "self",
         files[f"runtime/{name}"] = path
 
     integrity = {name: sri_hash(npm / name) for name in SRI_FILES}
+    # The package wheels, by the official lock's sha256 (what Pyodide itself checks): the
+    # worker fetches them early, alongside the core files, with this integrity.
+    for name in names:
+        entry = lock["packages"][name]
+        integrity[entry["file_name"]] = "sha256-" + base64.b64encode(
+            bytes.fromhex(entry["sha256"])).decode()
     build = hashlib.sha256()
     for rel, path in sorted(files.items()):
         build.update(rel.encode() + sha256_file(path).encode())
@@ -531,6 +537,7 @@ def stage(assets_dir: Path, *, source: str = "self",
         "indexURL": "./" if source == "self" else CDN_URL,
         "integrity": integrity,
         "packages": list(packages),
+        "prefetch": [lock["packages"][name]["file_name"] for name in names],
         "wheels": [{"file": own.name, "integrity": sri_hash(own), "sha256": sha256_file(own)}],
         "snapshot": {"file": "snapshot.bin.gz", "encoding": "gzip",
                      "integrity": sri_hash(snapshot)},

@@ -47,6 +47,9 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
     Object.entries(manifest.integrity).map(([file, hash]) => [new URL(file, indexURL).href, hash]),
   );
   const mismatches = installIntegrityFetch(integrity);
+  // Pyodide asks for the package wheels only once Python has started; fetch them now,
+  // alongside everything else (fetch() hands these responses to Pyodide when it asks).
+  for (const file of manifest.prefetch || []) self.fetch.early(new URL(file, indexURL).href);
   try {
     return await load();
   } catch (err) {
@@ -144,18 +147,25 @@ function shortName(url) {
 
 /**
  * Make fetch() add the known integrity to Pyodide's own requests, and fix wasm's type.
+ * fetch.early(url) starts a request now, with its integrity; the first fetch() of that URL
+ * then takes the response (so nothing is downloaded twice).
  * Returns the list of files whose integrity check failed (filled as it happens).
  */
 function installIntegrityFetch(integrity) {
   const realFetch = self.fetch.bind(self);
   const mismatches = [];
-  self.fetch = async (input, options = {}) => {
+  const early = new Map(); // url -> Promise<Response>
+  const wrapped = async (input, options = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
     const hash = integrity.get(url.href);
     const withHash = hash && !options.integrity ? { ...options, integrity: hash } : options;
     let response;
     try {
-      response = await realFetch(input, withHash);
+      const started = early.get(url.href);
+      early.delete(url.href);
+      // a failed early request is made again, so that its error is reported as usual
+      response = started ? await started.catch(() => realFetch(input, withHash))
+        : await realFetch(input, withHash);
     } catch (err) {
       if (withHash.integrity) {
         // reachable without the check? then the bytes were not the expected ones
@@ -174,6 +184,12 @@ function installIntegrityFetch(integrity) {
     }
     return response;
   };
+  wrapped.early = (url) => {
+    const promise = realFetch(url, integrity.has(url) ? { integrity: integrity.get(url) } : {});
+    promise.catch(() => {}); // reported when Pyodide asks for it
+    early.set(url, promise);
+  };
+  self.fetch = wrapped;
   return mismatches;
 }
 
