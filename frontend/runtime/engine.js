@@ -45,6 +45,10 @@ export class EngineError extends Error {
  * @param {Function} o.loadPyodide       pyodide.mjs's loadPyodide
  * @param {string} o.indexURL            where pyodide.asm.* and the lock live
  * @param {string[]} o.packages          Pyodide packages to load (["numpy"])
+ * @param {{url: string, integrity?: string}[]} [o.packageWheels]  their wheels: if given,
+ *                                       unzipped in JS into site-packages (unzip.js) instead
+ *                                       of pyodide.loadPackage (only for packages without
+ *                                       shared libraries of their own; the build checks)
  * @param {{url: string, integrity?: string}[]} o.wheels  extra wheels (infotheory)
  * @param {string} o.runnerSource        text of runner.py
  * @param {(url: string, integrity?: string) => Promise<Uint8Array>} o.fetchBytes
@@ -95,27 +99,48 @@ export async function createEngine(o) {
   pyodide.setStdin({ error: true }); // input() raises instead of blocking forever
   progress("runtime", "Python");
 
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+  // The wheels download together; each is unpacked as soon as it is here.
+  const install = async (wheels, stage) => {
+    const { unzip } = await import(new URL(`./unzip.js${new URL(import.meta.url).search}`, import.meta.url).href);
+    let done = 0;
+    await Promise.all(wheels.map(async (wheel) => {
+      const bytes = await o.fetchBytes(wheel.url, wheel.integrity);
+      let files;
+      try {
+        files = await unzip(bytes);
+      } catch (err) {
+        throw new EngineError("network", `${shortName(wheel.url)}: ${err.message}`);
+      }
+      for (const { name, bytes: data } of files) {
+        const path = `${sitePackages}/${name}`;
+        pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+        pyodide.FS.writeFile(path, data, { canOwn: true });
+      }
+      progress(stage, shortName(wheel.url), ++done / wheels.length);
+    }));
+  };
+
   progress("packages", o.packages.join(", "), 0);
-  const failures = [];
-  await pyodide.loadPackage(o.packages, {
-    messageCallback: () => {},
-    errorCallback: (message) => failures.push(message),
-  });
-  const missing = o.packages.filter((name) => !(name in pyodide.loadedPackages));
-  if (missing.length) {
-    throw new EngineError(
-      failures.some((m) => /integrity|hash|sha256/i.test(m)) ? "integrity" : "network",
-      `could not load ${missing.join(", ")}: ${failures.join("; ") || "unknown error"}`,
-    );
+  if (o.packageWheels) {
+    await install(o.packageWheels, "packages");
+  } else {
+    const failures = [];
+    await pyodide.loadPackage(o.packages, {
+      messageCallback: () => {},
+      errorCallback: (message) => failures.push(message),
+    });
+    const missing = o.packages.filter((name) => !(name in pyodide.loadedPackages));
+    if (missing.length) {
+      throw new EngineError(
+        failures.some((m) => /integrity|hash|sha256/i.test(m)) ? "integrity" : "network",
+        `could not load ${missing.join(", ")}: ${failures.join("; ") || "unknown error"}`,
+      );
+    }
   }
   progress("packages", o.packages.join(", "));
-
-  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
-  for (const [i, wheel] of o.wheels.entries()) {
-    progress("wheels", wheel.url.split("/").pop().split("?")[0], i / o.wheels.length);
-    const bytes = await o.fetchBytes(wheel.url, wheel.integrity);
-    pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
-  }
+  progress("wheels", "", 0);
+  await install(o.wheels, "wheels");
   progress("wheels", "");
 
   progress("startup", "import numpy, infotheory", 0);
@@ -173,6 +198,10 @@ _load_runner`);
     },
   };
   return engine;
+}
+
+function shortName(url) {
+  return String(url).split("/").pop().split("?")[0];
 }
 
 /**

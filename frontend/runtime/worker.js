@@ -49,7 +49,11 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
   const mismatches = installIntegrityFetch(integrity);
   // Pyodide asks for the package wheels only once Python has started; fetch them now,
   // alongside everything else (fetch() hands these responses to Pyodide when it asks).
-  for (const file of manifest.prefetch || []) self.fetch.early(new URL(file, indexURL).href);
+  const packageWheels = (manifest.packageWheels || []).map((file) => {
+    const url = new URL(file, indexURL).href;
+    self.fetch.early(url);
+    return { url, integrity: integrity.get(url) };
+  });
   try {
     return await load();
   } catch (err) {
@@ -119,6 +123,7 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
           loadPyodide,
           indexURL,
           packages: manifest.packages,
+          packageWheels,
           wheels,
           runnerSource,
           fetchBytes,

@@ -30,6 +30,7 @@ export async function loadEngine({ testWheels = false, quiet = false } = {}) {
     loadPyodide,
     indexURL: INDEX,
     packages: manifest.packages,
+    packageWheels: (manifest.packageWheels || []).map((file) => ({ url: `${INDEX}${file}` })),
     wheels: manifest.wheels.map((w) => ({ url: `${INDEX}${w.file}` })),
     runnerSource: await readFile(new URL(manifest.runner.file, `file://${INDEX}`), "utf8"),
     fetchBytes: bytes,

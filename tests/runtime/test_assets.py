@@ -171,9 +171,9 @@ def test_stage_self_hosted_ships_verified_files_and_their_sri(tmp_path):
     pyodide = tmp_path / "assets" / "pyodide"
     lock = A.load_lock()
     assert m["source"] == "self" and m["indexURL"] == "./" and m["packages"] == ["numpy"]
-    assert m["prefetch"] == [lock["packages"]["numpy"]["file_name"]]
+    assert m["packageWheels"] == [lock["packages"]["numpy"]["file_name"]]
     for name, hash_ in m["integrity"].items():
-        if name in m["prefetch"]:  # a wheel: its sha256 from the official lock
+        if name in m["packageWheels"]:  # a wheel: its sha256 from the official lock
             algorithm, digest = hash_.split("-", 1)
             assert algorithm == "sha256"
             assert base64.b64decode(digest).hex() == sha256((pyodide / name).read_bytes())
@@ -198,7 +198,7 @@ def test_stage_cdn_ships_only_the_site_wheel_and_the_snapshot(tmp_path):
     assert m["indexURL"] == "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/"
     shipped = sorted(p.name for p in (tmp_path / "assets" / "pyodide").iterdir())
     assert shipped == sorted([m["wheels"][0]["file"], m["snapshot"]["file"], "manifest.json"])
-    assert set(m["integrity"]) == set(A.SRI_FILES) | set(m["prefetch"])
+    assert set(m["integrity"]) == set(A.SRI_FILES) | set(m["packageWheels"])
 
 
 def test_the_memory_snapshot_is_cached_and_checksummed(tmp_path):
