@@ -24,6 +24,10 @@ snapshot.bin.gz                  made here: a memory snapshot of Pyodide started
                                  frontend/pyodide_snapshot.mjs from the npm files above,
                                  checked by restoring it once, gzipped; remade when those
                                  files, the script, the imports or node's version change
+bytecode.zip                     made here: the .pyc files of the numpy and infotheory
+                                 wheels above, compiled by Pyodide's own CPython under node
+                                 (frontend/pyodide_bytecode.mjs); remade when a wheel, the
+                                 script, Pyodide or node change
 pytest, hypothesis, ... wheels   PyPI, hash-pinned in requirements/pyodide-tests.txt; only
 (tests only, never shipped)      for running the package tests inside Pyodide under node
 ===============================  ==========================================================
@@ -97,6 +101,7 @@ SNAPSHOT_IMPORTS = (
     "json", "linecache", "numbers", "pickle", "platform", "queue", "traceback",
 )
 SNAPSHOT_SCRIPT = ROOT / "frontend" / "pyodide_snapshot.mjs"
+BYTECODE_SCRIPT = ROOT / "frontend" / "pyodide_bytecode.mjs"
 
 
 class AssetError(RuntimeError):
@@ -436,11 +441,7 @@ def memory_snapshot(cache: Path = CACHE, npm_dir: Path = NPM_DIR,
     frontend/pyodide_snapshot.mjs). It fits only the pyodide.asm.wasm it was made with,
     so the cache key covers the npm files, the script, the imports and node's version.
     """
-    try:
-        node_version = subprocess.run(["node", "--version"], capture_output=True, text=True,
-                                      check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise AssetError(f"node is needed to make the Pyodide memory snapshot: {exc}") from exc
+    node_version = _node_version()
     key = hashlib.sha256()
     for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.zip"):
         key.update(sha256_file(npm_dir / name).encode())
@@ -464,6 +465,47 @@ def memory_snapshot(cache: Path = CACHE, npm_dir: Path = NPM_DIR,
     finally:
         raw.unlink(missing_ok=True)
     for old in (cache / "snapshot").iterdir():  # keep only the current one
+        if old != target.parent:
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def _node_version() -> str:
+    try:
+        return subprocess.run(["node", "--version"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise AssetError(f"node is needed to prepare the Python runtime: {exc}") from exc
+
+
+def bytecode(wheels: Sequence[Path], cache: Path = CACHE, npm_dir: Path = NPM_DIR) -> Path:
+    """The wheels' modules compiled to .pyc by Pyodide's CPython, zipped; cached.
+
+    Importing numpy from source costs the browser about half the import; see
+    frontend/pyodide_bytecode.mjs.
+    """
+    node_version = _node_version()
+    key = hashlib.sha256()
+    for path in (*wheels, npm_dir / "pyodide.asm.wasm", npm_dir / "python_stdlib.zip"):
+        key.update(sha256_file(path).encode())
+    key.update(BYTECODE_SCRIPT.read_bytes() + node_version.encode())
+    target = cache / "bytecode" / key.hexdigest()[:16] / "bytecode.zip"
+    if target.is_file():
+        return target
+    log(f"compiling {', '.join(w.name.split('-')[0] for w in wheels)} to bytecode (node {node_version})")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".bytecode.{os.getpid()}.zip")
+    try:
+        proc = subprocess.run(
+            ["node", str(BYTECODE_SCRIPT), str(npm_dir), str(tmp), *map(str, wheels)],
+            cwd=ROOT, capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            raise AssetError("compiling the wheels to bytecode failed:\n" + proc.stderr[-4000:])
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    for old in (cache / "bytecode").iterdir():  # keep only the current one
         if old != target.parent:
             shutil.rmtree(old, ignore_errors=True)
     return target
@@ -503,6 +545,7 @@ def stage(assets_dir: Path, *, source: str = "self",
     wheels = official_wheels(packages, lock=lock)
     own = infotheory_wheel()
     snapshot = memory_snapshot(npm_dir=npm)
+    compiled = bytecode([*wheels, own], npm_dir=npm)
 
     files: dict[str, Path] = {}  # path under assets_dir -> source file
     if source == "self":
@@ -513,6 +556,7 @@ def stage(assets_dir: Path, *, source: str = "self",
             files[f"pyodide/{wheel.name}"] = wheel
     files[f"pyodide/{own.name}"] = own
     files["pyodide/snapshot.bin.gz"] = snapshot  # fits the CDN's identical release too
+    files["pyodide/bytecode.zip"] = compiled
     for name in RUNTIME_FILES:
         path = RUNTIME_SRC / name
         if not path.is_file():
@@ -547,6 +591,7 @@ def stage(assets_dir: Path, *, source: str = "self",
         "wheels": [{"file": own.name, "integrity": sri_hash(own), "sha256": sha256_file(own)}],
         "snapshot": {"file": "snapshot.bin.gz", "encoding": "gzip",
                      "integrity": sri_hash(snapshot)},
+        "bytecode": {"file": "bytecode.zip", "integrity": sri_hash(compiled)},
         "runner": {"file": "../runtime/runner.py",
                    "integrity": sri_hash(RUNTIME_SRC / "runner.py")},
         "build": build.hexdigest()[:16],

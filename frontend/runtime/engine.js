@@ -50,6 +50,9 @@ export class EngineError extends Error {
  *                                       of pyodide.loadPackage (only for packages without
  *                                       shared libraries of their own; the build checks)
  * @param {{url: string, integrity?: string}[]} o.wheels  extra wheels (infotheory)
+ * @param {{url: string, integrity?: string}} [o.bytecode]  a zip of .pyc files for those
+ *                                       wheels, paths relative to site-packages
+ *                                       (pyodide_bytecode.mjs): importing skips compiling
  * @param {string} o.runnerSource        text of runner.py
  * @param {(url: string, integrity?: string) => Promise<Uint8Array>} o.fetchBytes
  * @param {(stage: string, fraction: number, message: string) => void} [o.onProgress]
@@ -80,6 +83,34 @@ export async function createEngine(o) {
     stderr: fallback("stderr"),
     ...(o.pyodideOptions || {}),
   };
+  // The wheels download while Python starts, and are unzipped (unzip.js) once it has:
+  // unzipping meanwhile would only slow the start, on the same thread.
+  let started;
+  const pythonStarted = new Promise((resolve) => (started = resolve));
+  const unzipping = new Map();
+  const unzipped = (wheel) => {
+    if (!unzipping.has(wheel.url)) {
+      const download = o.fetchBytes(wheel.url, wheel.integrity);
+      download.catch(() => {});
+      const promise = (async () => {
+        const { unzip } = await import(new URL(`./unzip.js${new URL(import.meta.url).search}`, import.meta.url).href);
+        const bytes = await download;
+        await pythonStarted;
+        try {
+          return await unzip(bytes);
+        } catch (err) {
+          throw new EngineError("network", `${shortName(wheel.url)}: ${err.message}`);
+        }
+      })();
+      promise.catch(() => {}); // reported when install() awaits it
+      unzipping.set(wheel.url, promise);
+    }
+    return unzipping.get(wheel.url);
+  };
+  for (const wheel of [...(o.packageWheels || []), ...o.wheels, ...(o.bytecode ? [o.bytecode] : [])]) {
+    unzipped(wheel);
+  }
+
   let pyodide = null;
   const snapshot = o.snapshot ? await o.snapshot.catch(() => null) : null;
   if (snapshot) {
@@ -98,20 +129,13 @@ export async function createEngine(o) {
   pyodide.setStderr({ batched: fallback("stderr") });
   pyodide.setStdin({ error: true }); // input() raises instead of blocking forever
   progress("runtime", "Python");
+  started();
 
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
-  // The wheels download together; each is unpacked as soon as it is here.
   const install = async (wheels, stage) => {
-    const { unzip } = await import(new URL(`./unzip.js${new URL(import.meta.url).search}`, import.meta.url).href);
     let done = 0;
     await Promise.all(wheels.map(async (wheel) => {
-      const bytes = await o.fetchBytes(wheel.url, wheel.integrity);
-      let files;
-      try {
-        files = await unzip(bytes);
-      } catch (err) {
-        throw new EngineError("network", `${shortName(wheel.url)}: ${err.message}`);
-      }
+      const files = await unzipped(wheel);
       for (const { name, bytes: data } of files) {
         const path = `${sitePackages}/${name}`;
         pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
@@ -140,7 +164,7 @@ export async function createEngine(o) {
   }
   progress("packages", o.packages.join(", "));
   progress("wheels", "", 0);
-  await install(o.wheels, "wheels");
+  await install(o.bytecode ? [...o.wheels, o.bytecode] : o.wheels, "wheels");
   progress("wheels", "");
 
   progress("startup", "import numpy, infotheory", 0);

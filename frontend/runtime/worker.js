@@ -54,6 +54,11 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
     self.fetch.early(url);
     return { url, integrity: integrity.get(url) };
   });
+  // The .pyc files of those wheels (pyodide_bytecode.mjs), written next to their sources.
+  const bytecode = manifest.bytecode
+    ? { url: new URL(manifest.bytecode.file, manifestURL).href, integrity: manifest.bytecode.integrity }
+    : null;
+  if (bytecode) self.fetch.early(bytecode.url, bytecode.integrity);
   try {
     return await load();
   } catch (err) {
@@ -124,6 +129,7 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
           indexURL,
           packages: manifest.packages,
           packageWheels,
+          bytecode,
           wheels,
           runnerSource,
           fetchBytes,
@@ -189,8 +195,8 @@ function installIntegrityFetch(integrity) {
     }
     return response;
   };
-  wrapped.early = (url) => {
-    const promise = realFetch(url, integrity.has(url) ? { integrity: integrity.get(url) } : {});
+  wrapped.early = (url, hash = integrity.get(url)) => {
+    const promise = realFetch(url, hash ? { integrity: hash } : {});
     promise.catch(() => {}); // reported when Pyodide asks for it
     early.set(url, promise);
   };

@@ -25,6 +25,7 @@ serveWorkerProtocol(scope, async ({ manifest, manifestURL }, progress) => {
     indexURL: fileURLToPath(indexURL) + "/",
     packages: manifest.packages,
     packageWheels: (manifest.packageWheels || []).map((file) => ({ url: new URL(file, indexURL).href })),
+    bytecode: manifest.bytecode ? { url: new URL(manifest.bytecode.file, manifestURL).href } : null,
     wheels: manifest.wheels.map((w) => ({ url: new URL(w.file, manifestURL).href })),
     runnerSource: await readFile(new URL(manifest.runner.file, manifestURL), "utf8"),
     fetchBytes: async (url) => new Uint8Array(await readFile(new URL(url))),

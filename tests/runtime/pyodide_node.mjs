@@ -31,6 +31,7 @@ export async function loadEngine({ testWheels = false, quiet = false } = {}) {
     indexURL: INDEX,
     packages: manifest.packages,
     packageWheels: (manifest.packageWheels || []).map((file) => ({ url: `${INDEX}${file}` })),
+    bytecode: manifest.bytecode ? { url: `${INDEX}${manifest.bytecode.file}` } : null,
     wheels: manifest.wheels.map((w) => ({ url: `${INDEX}${w.file}` })),
     runnerSource: await readFile(new URL(manifest.runner.file, `file://${INDEX}`), "utf8"),
     fetchBytes: bytes,

@@ -111,6 +111,14 @@ describe("a session without interrupts (terminate and replay)", () => {
     assert.equal(text(result), "1.609\n42\n");
   });
 
+  test("numpy and infotheory import from the shipped bytecode (unchecked-hash .pyc)", async () => {
+    const result = await session.run(
+      "import importlib.util, numpy, infotheory.discrete\n" +
+      "[open(importlib.util.cache_from_source(m.__file__), 'rb').read()[4:8] for m in (numpy._core.multiarray, infotheory.discrete)]",
+    );
+    assert.equal(text(result), "[b'\\x01\\x00\\x00\\x00', b'\\x01\\x00\\x00\\x00']\n");
+  });
+
   test("runStatements: each statement a run, in order, going on after an error", async () => {
     const streamed = [];
     const results = await session.runStatements(["a = 2", "a * 21", "1 / 0", "print(a + 1)"], {

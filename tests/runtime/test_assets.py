@@ -197,7 +197,8 @@ def test_stage_cdn_ships_only_the_site_wheel_and_the_snapshot(tmp_path):
     m = A.stage(tmp_path / "assets", source="cdn").manifest
     assert m["indexURL"] == "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/"
     shipped = sorted(p.name for p in (tmp_path / "assets" / "pyodide").iterdir())
-    assert shipped == sorted([m["wheels"][0]["file"], m["snapshot"]["file"], "manifest.json"])
+    assert shipped == sorted([m["wheels"][0]["file"], m["snapshot"]["file"], m["bytecode"]["file"],
+                              "manifest.json"])
     assert set(m["integrity"]) == set(A.SRI_FILES) | set(m["packageWheels"])
 
 
@@ -232,3 +233,16 @@ def test_the_infotheory_wheel_is_rebuilt_when_the_sources_change(tmp_path):
     assert second != first and second.is_file() and not first.exists()
     with zipfile.ZipFile(second) as z:
         assert b"# changed" in z.read("infotheory/_checks.py")
+
+
+def test_the_bytecode_covers_the_wheels_modules_and_nothing_else(tmp_path):
+    m = A.stage(tmp_path / "assets").manifest
+    pyodide = tmp_path / "assets" / "pyodide"
+    assert m["bytecode"]["integrity"] == A.sri_hash(pyodide / m["bytecode"]["file"])
+    with zipfile.ZipFile(pyodide / m["bytecode"]["file"]) as archive:
+        names = archive.namelist()
+        header = archive.read("numpy/_core/__pycache__/multiarray.cpython-312.pyc")[:8]
+    assert all("/__pycache__/" in n and n.endswith(".cpython-312.pyc") for n in names)
+    assert not [n for n in names if "/tests/" in n], "test suites are left out"
+    assert "infotheory/__pycache__/discrete.cpython-312.pyc" in names
+    assert header[4:8] == (1).to_bytes(4, "little"), "unchecked-hash .pyc (PEP 552)"
