@@ -59,6 +59,12 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
     ? { url: new URL(manifest.bytecode.file, manifestURL).href, integrity: manifest.bytecode.integrity }
     : null;
   if (bytecode) self.fetch.early(bytecode.url, bytecode.integrity);
+  // Pyodide asks for these only once pyodide.asm.js is compiled: ask now.
+  if (manifest.source === "self" || manifest.indexURL === "./") {
+    for (const file of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]) {
+      self.fetch.early(new URL(file, indexURL).href);
+    }
+  }
   try {
     return await load();
   } catch (err) {
@@ -81,9 +87,9 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
       return new Uint8Array(await response.arrayBuffer());
     }
 
-    async function importVerified(file) {
+    async function importVerified(file, download) {
       const url = new URL(file, indexURL).href;
-      const bytes = await fetchBytes(url, integrity.get(url));
+      const bytes = await (download || fetchBytes(url, integrity.get(url)));
       const blobURL = URL.createObjectURL(new Blob([bytes], { type: "text/javascript" }));
       try {
         return await import(blobURL);
@@ -102,15 +108,18 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
         })
       : null;
 
-    progress("runtime", 0, "pyodide.mjs");
-    const { loadPyodide } = await importVerified("pyodide.mjs");
-    await importVerified("pyodide.asm.js"); // defines globalThis._createPyodideModule
-
     const runnerURL = new URL(manifest.runner.file, manifestURL);
     runnerURL.search = `?v=${manifest.build}`;
-    const runnerSource = new TextDecoder().decode(
-      await fetchBytes(runnerURL.href, manifest.runner.integrity),
-    );
+    const runner = fetchBytes(runnerURL.href, manifest.runner.integrity);
+    runner.catch(() => {}); // awaited below
+    const asmURL = new URL("pyodide.asm.js", indexURL).href;
+    const asm = fetchBytes(asmURL, integrity.get(asmURL));
+    asm.catch(() => {}); // awaited below
+
+    progress("runtime", 0, "pyodide.mjs");
+    const { loadPyodide } = await importVerified("pyodide.mjs");
+    await importVerified("pyodide.asm.js", asm); // defines globalThis._createPyodideModule
+    const runnerSource = new TextDecoder().decode(await runner);
     const wheels = manifest.wheels.map((wheel) => {
       const url = new URL(wheel.file, manifestURL);
       url.search = `?v=${wheel.sha256.slice(0, 16)}`; // the file name alone is not unique
