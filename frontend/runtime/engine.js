@@ -125,6 +125,9 @@ export async function createEngine(o) {
   }
   const restored = pyodide !== null;
   pyodide ??= await o.loadPyodide(options);
+  // The snapshot holds the state of the `random` module it was taken with: every reader
+  // would get the same "random" numbers. Seed it afresh from the browser's entropy.
+  if (restored) pyodide.runPython("import random; random.seed()");
   pyodide.setStdout({ batched: fallback("stdout") });
   pyodide.setStderr({ batched: fallback("stderr") });
   pyodide.setStdin({ error: true }); // input() raises instead of blocking forever

@@ -8,6 +8,7 @@ import { RuntimeLoadError, createSession } from "../../frontend/runtime/session.
 import { ASSETS, NodeWorker, fileFetch } from "./helpers.mjs";
 
 const text = (result) => result.output.map((c) => c.text).join("");
+let firstRandom = null; // drawn by the first session, compared by the second
 
 function waitFor(predicate, ms = 20000) {
   return new Promise((resolve, reject) => {
@@ -104,6 +105,7 @@ describe("a session without interrupts (terminate and replay)", () => {
   });
 
   test("the namespace persists across runs and infotheory works", async () => {
+    firstRandom = text(await session.run("import random; random.random()"));
     await session.run("x = 41");
     const result = await session.run(
       "from infotheory import entropy\nprint(round(float(entropy([0.2] * 5)), 3))\nx + 1",
@@ -221,6 +223,12 @@ describe("a session with interrupts (cross-origin isolated)", () => {
     fail = false;
     const result = await session.run("y = 'kept'\ny");
     assert.equal(text(result), "'kept'\n");
+  });
+
+  test("each interpreter restored from the snapshot gets its own random seed", async () => {
+    const mine = text(await session.run("import random; random.random()"));
+    assert.ok(firstRandom, "the first session drew a number");
+    assert.notEqual(mine, firstRandom);
   });
 
   test("stop interrupts in place: KeyboardInterrupt, state kept, no restart", async () => {
