@@ -87,12 +87,15 @@ export async function createEngine(o) {
   // unzipping meanwhile would only slow the start, on the same thread.
   let started;
   const pythonStarted = new Promise((resolve) => (started = resolve));
+  // (A browser without DecompressionStream gets the wheels unpacked by Pyodide instead.)
+  const native = typeof DecompressionStream === "function";
   const unzipping = new Map();
   const unzipped = (wheel) => {
     if (!unzipping.has(wheel.url)) {
       const download = o.fetchBytes(wheel.url, wheel.integrity);
       download.catch(() => {});
       const promise = (async () => {
+        if (!native) return { archive: await download };
         const { unzip } = await import(new URL(`./unzip.js${new URL(import.meta.url).search}`, import.meta.url).href);
         const bytes = await download;
         await pythonStarted;
@@ -107,9 +110,8 @@ export async function createEngine(o) {
     }
     return unzipping.get(wheel.url);
   };
-  for (const wheel of [...(o.packageWheels || []), ...o.wheels, ...(o.bytecode ? [o.bytecode] : [])]) {
-    unzipped(wheel);
-  }
+  const early = native ? [...(o.packageWheels || []), ...o.wheels, ...(o.bytecode ? [o.bytecode] : [])] : o.wheels;
+  for (const wheel of early) unzipped(wheel);
 
   let pyodide = null;
   const snapshot = o.snapshot ? await o.snapshot.catch(() => null) : null;
@@ -139,6 +141,11 @@ export async function createEngine(o) {
     let done = 0;
     await Promise.all(wheels.map(async (wheel) => {
       const files = await unzipped(wheel);
+      if (files.archive) {
+        pyodide.unpackArchive(files.archive, "wheel", { extractDir: sitePackages });
+        progress(stage, shortName(wheel.url), ++done / wheels.length);
+        return;
+      }
       for (const { name, bytes: data } of files) {
         const path = `${sitePackages}/${name}`;
         pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
@@ -149,7 +156,7 @@ export async function createEngine(o) {
   };
 
   progress("packages", o.packages.join(", "), 0);
-  if (o.packageWheels) {
+  if (o.packageWheels && native) {
     await install(o.packageWheels, "packages");
   } else {
     const failures = [];
@@ -167,7 +174,7 @@ export async function createEngine(o) {
   }
   progress("packages", o.packages.join(", "));
   progress("wheels", "", 0);
-  await install(o.bytecode ? [...o.wheels, o.bytecode] : o.wheels, "wheels");
+  await install(o.bytecode && native ? [...o.wheels, o.bytecode] : o.wheels, "wheels");
   progress("wheels", "");
 
   progress("startup", "import numpy, infotheory", 0);

@@ -73,3 +73,12 @@ def test_damaged_archives_are_refused(tmp_path, node):
 
     path = make_zip(tmp_path / "bz.zip", {"a.txt": b"hello" * 100}, zipfile.ZIP_BZIP2)
     assert "compression method 12" in read_with_js(node, path)["error"]
+
+
+def test_without_decompression_stream_pyodide_unpacks_the_wheels(staged, node):
+    proc = run_node(node, "tests/runtime/without_decompression_stream.mjs", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["output"] == [["stdout", "1.0\n"]]
+    assert result["loaded"] == ["numpy"], "numpy came through pyodide.loadPackage"
+    assert result["info"]["numpy"] == "2.0.2"
