@@ -433,43 +433,6 @@ def infotheory_wheel(cache: Path = CACHE, root: Path = ROOT) -> Path:
 # --------------------------------------------------------------------------- memory snapshot
 
 
-def memory_snapshot(cache: Path = CACHE, npm_dir: Path = NPM_DIR,
-                    imports: Sequence[str] = SNAPSHOT_IMPORTS) -> Path:
-    """A gzipped memory snapshot of Pyodide started, made under node and cached.
-
-    Restoring it skips CPython's start-up in the browser (seconds on a slow machine; see
-    frontend/pyodide_snapshot.mjs). It fits only the pyodide.asm.wasm it was made with,
-    so the cache key covers the npm files, the script, the imports and node's version.
-    """
-    node_version = _node_version()
-    key = hashlib.sha256()
-    for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.zip"):
-        key.update(sha256_file(npm_dir / name).encode())
-    key.update(SNAPSHOT_SCRIPT.read_bytes())
-    key.update(" ".join(imports).encode() + node_version.encode())
-    target = cache / "snapshot" / key.hexdigest()[:16] / "snapshot.bin.gz"
-    if target.is_file():
-        return target
-    log(f"making the Pyodide memory snapshot (node {node_version})")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    raw = target.with_name(f".snapshot.{os.getpid()}.bin")
-    try:
-        proc = subprocess.run(
-            ["node", str(SNAPSHOT_SCRIPT), str(npm_dir), str(raw), *imports],
-            cwd=ROOT, capture_output=True, text=True,
-        )
-        if proc.returncode != 0:
-            raise AssetError("making the Pyodide memory snapshot failed:\n" + proc.stderr[-4000:])
-        # mtime=0: the same snapshot gives the same file (and the same SRI hash)
-        _atomic_write(target, gzip.compress(raw.read_bytes(), compresslevel=6, mtime=0))
-    finally:
-        raw.unlink(missing_ok=True)
-    for old in (cache / "snapshot").iterdir():  # keep only the current one
-        if old != target.parent:
-            shutil.rmtree(old, ignore_errors=True)
-    return target
-
-
 def _node_version() -> str:
     try:
         return subprocess.run(["node", "--version"], capture_output=True, text=True,
@@ -478,37 +441,70 @@ def _node_version() -> str:
         raise AssetError(f"node is needed to prepare the Python runtime: {exc}") from exc
 
 
+def _made_by_node(kind: str, file_name: str, script: Path, npm_dir: Path, args: Sequence[str],
+                  inputs: Sequence[Path], extra_key: str, what: str, cache: Path,
+                  finish=None) -> Path:
+    """``cache/<kind>/<key>/<file_name>``, made if missing by
+    ``node <script> <npm_dir> <output> *args`` (the scripts' shared command line).
+
+    The key covers the inputs' hashes, the script, ``extra_key`` and node's version; only
+    the current one is kept. ``finish(raw bytes) -> bytes`` post-processes the output.
+    """
+    node_version = _node_version()
+    key = hashlib.sha256()
+    for path in inputs:
+        key.update(sha256_file(path).encode())
+    key.update(script.read_bytes() + extra_key.encode() + node_version.encode())
+    target = cache / kind / key.hexdigest()[:16] / file_name
+    if target.is_file():
+        return target
+    log(f"{what} (node {node_version})")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{kind}.{os.getpid()}.tmp")
+    try:
+        proc = subprocess.run(["node", str(script), str(npm_dir), str(tmp), *args],
+                              cwd=ROOT, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise AssetError(f"{what} failed:\n" + proc.stderr[-4000:])
+        _atomic_write(target, finish(tmp.read_bytes()) if finish else tmp.read_bytes())
+    finally:
+        tmp.unlink(missing_ok=True)
+    for old in (cache / kind).iterdir():  # keep only the current one
+        if old != target.parent:
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def memory_snapshot(cache: Path = CACHE, npm_dir: Path = NPM_DIR,
+                    imports: Sequence[str] = SNAPSHOT_IMPORTS) -> Path:
+    """A gzipped memory snapshot of Pyodide started, made under node and cached.
+
+    Restoring it skips CPython's start-up in the browser (seconds on a slow machine; see
+    frontend/pyodide_snapshot.mjs). It fits only the pyodide.asm.wasm it was made with,
+    so the cache key covers the npm files, the script, the imports and node's version.
+    """
+    return _made_by_node(
+        "snapshot", "snapshot.bin.gz", SNAPSHOT_SCRIPT, npm_dir, list(imports),
+        [npm_dir / name for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs",
+                                     "python_stdlib.zip")],
+        " ".join(imports), "making the Pyodide memory snapshot", cache,
+        # mtime=0: the same snapshot gives the same file (and the same SRI hash)
+        finish=lambda raw: gzip.compress(raw, compresslevel=6, mtime=0),
+    )
+
+
 def bytecode(wheels: Sequence[Path], cache: Path = CACHE, npm_dir: Path = NPM_DIR) -> Path:
     """The wheels' modules compiled to .pyc by Pyodide's CPython, zipped; cached.
 
     Importing numpy from source costs the browser about half the import; see
     frontend/pyodide_bytecode.mjs.
     """
-    node_version = _node_version()
-    key = hashlib.sha256()
-    for path in (*wheels, npm_dir / "pyodide.asm.wasm", npm_dir / "python_stdlib.zip"):
-        key.update(sha256_file(path).encode())
-    key.update(BYTECODE_SCRIPT.read_bytes() + node_version.encode())
-    target = cache / "bytecode" / key.hexdigest()[:16] / "bytecode.zip"
-    if target.is_file():
-        return target
-    log(f"compiling {', '.join(w.name.split('-')[0] for w in wheels)} to bytecode (node {node_version})")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".bytecode.{os.getpid()}.zip")
-    try:
-        proc = subprocess.run(
-            ["node", str(BYTECODE_SCRIPT), str(npm_dir), str(tmp), *map(str, wheels)],
-            cwd=ROOT, capture_output=True, text=True,
-        )
-        if proc.returncode != 0:
-            raise AssetError("compiling the wheels to bytecode failed:\n" + proc.stderr[-4000:])
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    for old in (cache / "bytecode").iterdir():  # keep only the current one
-        if old != target.parent:
-            shutil.rmtree(old, ignore_errors=True)
-    return target
+    names = ", ".join(w.name.split("-")[0] for w in wheels)
+    return _made_by_node(
+        "bytecode", "bytecode.zip", BYTECODE_SCRIPT, npm_dir, [str(w) for w in wheels],
+        [*wheels, npm_dir / "pyodide.asm.wasm", npm_dir / "python_stdlib.zip"],
+        "", f"compiling {names} to bytecode", cache,
+    )
 
 
 # --------------------------------------------------------------------------- staging

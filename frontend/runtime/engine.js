@@ -143,13 +143,12 @@ export async function createEngine(o) {
       const files = await unzipped(wheel);
       if (files.archive) {
         pyodide.unpackArchive(files.archive, "wheel", { extractDir: sitePackages });
-        progress(stage, shortName(wheel.url), ++done / wheels.length);
-        return;
-      }
-      for (const { name, bytes: data } of files) {
-        const path = `${sitePackages}/${name}`;
-        pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
-        pyodide.FS.writeFile(path, data, { canOwn: true });
+      } else {
+        for (const { name, bytes: data } of files) {
+          const path = `${sitePackages}/${name}`;
+          pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+          pyodide.FS.writeFile(path, data, { canOwn: true });
+        }
       }
       progress(stage, shortName(wheel.url), ++done / wheels.length);
     }));

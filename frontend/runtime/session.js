@@ -66,8 +66,8 @@
 //       the worker is terminated, the spare worker takes over (or a new one is loaded, from
 //       the HTTP cache), and the code of every run that succeeded since the last reset is
 //       run again, silently, so the namespace comes back; the promise resolves once that
-//       is done. `failed` is the
-//       index of a replayed run that did not succeed again (replay stops there), else null.
+//       is done. `failed` is the index of a replayed run that did not succeed again
+//       (replay stops there), else null.
 //   reset() -> Promise<void>
 //       Fresh namespace (imports stay cached); forgets the replay history. Queued.
 //   dispose()
@@ -262,7 +262,6 @@ export class Session extends EventTarget {
   _startWorker({ spare = false } = {}) {
     const slot = { worker: null, ready: null };
     slot.ready = this._spawn(slot, spare);
-    if (spare) slot.ready.catch(() => {});
     return slot;
   }
 
@@ -481,7 +480,6 @@ export class Session extends EventTarget {
     return result;
   }
 
-
   _cancelled() {
     return { status: "stopped", cancelled: true, output: [], truncated: false, durationMs: 0 };
   }
@@ -537,12 +535,7 @@ export class Session extends EventTarget {
             },
           }
         : { status: "stopped" };
-      const last = { ...result, truncated: false, durationMs: 0 };
-      request.resolve(
-        request.kind === "runMany"
-          ? [...request.partials.filter(Boolean), { ...last, output: request.outputs[request.partials.length] || [] }]
-          : { ...last, output: request.outputs[0] || [] },
-      );
+      this._settle(request, result);
     }
     const total = this._history.length;
     this._setState("restarting");
@@ -580,17 +573,24 @@ export class Session extends EventTarget {
     return restarted;
   }
 
+  /**
+   * End a run request the worker will never answer (Stop, crash, dispose) with `result`:
+   * for runMany, after the results of the runs that were over.
+   */
+  _settle(request, result) {
+    const unfinished = request.partials.length; // runs end in order
+    const last = { ...result, truncated: false, durationMs: 0, output: request.outputs[unfinished] || [] };
+    request.resolve(request.kind === "runMany" ? [...request.partials, last] : last);
+  }
+
   _crash(detail) {
     this._restart("crash", detail).catch(() => {});
   }
 
   dispose() {
     this._epoch += 1;
-    if (this._current) {
-      const request = this._requests.get(this._current.id);
-      const stopped = { status: "stopped", truncated: false, durationMs: 0, output: [] };
-      request?.resolve(request.kind === "runMany" ? [...request.partials.filter(Boolean), stopped] : stopped);
-    }
+    const request = this._current && this._requests.get(this._current.id);
+    if (request) this._settle(request, { status: "stopped" });
     for (const slot of [this._spare, { worker: this._worker }]) this._kill(slot?.worker);
     this._spare = null;
     this._requests.clear();

@@ -154,11 +154,11 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
   }
 }
 
-/** The bytes, decompressed ("gzip") with the browser's DecompressionStream. */
+/** The bytes, decompressed ("gzip") by unzip.js's DecompressionStream helper. */
 async function inflate(bytes, encoding) {
   if (!encoding) return bytes;
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(encoding));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const { inflate: decompress } = await import(new URL(`./unzip.js${version}`, import.meta.url));
+  return decompress(bytes, encoding);
 }
 
 function shortName(url) {
