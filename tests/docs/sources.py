@@ -154,8 +154,8 @@ def parse(path: Path) -> Source:
         source.blocks.append(Block(lang, "\n".join(body) + "\n", i + 1, min(j, len(lines) - 1) + 1))
         for k in range(i, min(j + 1, len(lines))):
             prose_lines[k] = ""
-        if lang == "exercise":  # its translated text is prose like any other
-            for offset, line in enumerate(exercise_prose("\n".join(body)).split("\n")):
+        if lang in FENCE_PROSE_KEYS:  # an exercise's or a figure's translated text is prose
+            for offset, line in enumerate(fence_prose("\n".join(body), FENCE_PROSE_KEYS[lang]).split("\n")):
                 prose_lines[i + 1 + offset] = " " * len(indent) + line
         i = j + 1
     prose = "\n".join(prose_lines)
@@ -177,12 +177,21 @@ def parse(path: Path) -> Source:
 # The keys of an ```exercise fence (CONTRIBUTING.md, "Exercises") whose values are
 # translated Markdown; the rest (ids, Python expressions, tolerances) is not prose.
 EXERCISE_PROSE_KEYS = {"prompt", "hint", "solution", "text", "why"}
+# The same for a ```figure fence (CONTRIBUTING.md, "Figures"): its text alternative and
+# caption. Its ``text`` strings are drawn in the SVG; tests/docs/test_figures.py checks them.
+FIGURE_PROSE_KEYS = {"alt", "caption"}
+FENCE_PROSE_KEYS = {"exercise": EXERCISE_PROSE_KEYS, "figure": FIGURE_PROSE_KEYS}
 # {{answer}}, {{name}}, {{name:4}}: numbers the build computes (hooks/exercises.py), not typed.
 PLACEHOLDER_RE = re.compile(r"\{\{[^{}\n]*\}\}")
 
 
 def exercise_prose(body: str) -> str:
-    """The YAML of an exercise with everything but its prose blanked (newlines kept).
+    """The YAML of an exercise with everything but its prose blanked (newlines kept)."""
+    return fence_prose(body, EXERCISE_PROSE_KEYS)
+
+
+def fence_prose(body: str, prose_keys: set[str]) -> str:
+    """The YAML of a fence with everything but the values of ``prose_keys`` blanked.
 
     Placeholders become XXX (not numbers, not spaces, so ``$H = {{answer}}$`` stays math). YAML that does not parse gives nothing (the build and
     test_exercises.py report it).
@@ -198,7 +207,7 @@ def exercise_prose(body: str) -> str:
             for key, value in node.value:
                 if (
                     isinstance(key, yaml.ScalarNode)
-                    and key.value in EXERCISE_PROSE_KEYS
+                    and key.value in prose_keys
                     and isinstance(value, yaml.ScalarNode)
                 ):
                     keep[value.start_mark.index : value.end_mark.index] = [True] * (

@@ -1,0 +1,1 @@
+"""Build-time tools of the site: importable, tested, used by the thin hooks in hooks/."""
