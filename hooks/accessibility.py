@@ -1,5 +1,6 @@
 """MkDocs hook: small accessibility fixes to the theme's defaults (WCAG AA, axe-core).
 
+* ``frontend/theme/formulas.css``: display formulas that scroll on a phone show it.
 * ``frontend/theme/accessibility.css`` is published as ``assets/stylesheets/accessibility.css``
   and added to ``extra_css``: underlined links in running text, and code colours with
   enough contrast in both palettes (the stylesheet says which and why).
@@ -19,16 +20,19 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
-CSS_SOURCE = ROOT / "frontend" / "theme" / "accessibility.css"
-CSS_URL = "assets/stylesheets/accessibility.css"  # inside site_dir
+THEME = ROOT / "frontend" / "theme"
+# frontend/theme/<name> -> assets/stylesheets/<name>, each added to extra_css.
+STYLESHEETS = ("accessibility.css", "formulas.css")
+CSS_DIR = "assets/stylesheets"  # inside site_dir
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 SEARCH_LABEL_RE = re.compile(r'<input\b[^>]*\bclass="md-search__input"[^>]*\baria-label="([^"]+)"')
 
 
 def on_config(config):
-    if CSS_URL not in config.extra_css:
-        config.extra_css.append(CSS_URL)
+    for name in STYLESHEETS:
+        if f"{CSS_DIR}/{name}" not in config.extra_css:
+            config.extra_css.append(f"{CSS_DIR}/{name}")
     return config
 
 
@@ -42,8 +46,10 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
-    if not CSS_SOURCE.is_file():
-        raise PluginError(f"{CSS_SOURCE} is missing")
-    target = Path(config.site_dir) / CSS_URL
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(CSS_SOURCE, target)
+    for name in STYLESHEETS:
+        source = THEME / name
+        if not source.is_file():
+            raise PluginError(f"{source} is missing")
+        target = Path(config.site_dir) / CSS_DIR / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
