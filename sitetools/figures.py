@@ -72,12 +72,14 @@ STYLE: dict[str, Any] = {
     "figure.dpi": 100,
     "figure.constrained_layout.use": True,
     "font.family": "sans-serif",
-    "font.size": 11,
-    "axes.labelsize": 11,
-    "axes.titlesize": 11,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 10,
+    # 5 in is 360 units of the viewBox: at 390 px the figure is drawn at about 1:1, so
+    # these are the sizes a phone shows (in px); wider screens scale them up.
+    "font.size": 12,
+    "axes.labelsize": 12,
+    "axes.titlesize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
     "legend.frameon": False,
     "mathtext.fontset": "dejavusans",
     "axes.unicode_minus": True,
@@ -99,7 +101,7 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "infotheory",
 }
-STYLE_VERSION = "1"  # bump when the rendering below changes, to renew the cache
+STYLE_VERSION = "2"  # bump when the rendering below changes, to renew the cache
 
 
 class FigureError(ValueError):
@@ -440,7 +442,9 @@ def preview_png(spec: FigureSpec, lang: str, palette: str, out: Path) -> None:
     colours = PALETTES[palette]
     with style():
         fig = draw(spec.path, spec.text, lang)
-        for artist in fig.findobj():
+        artists = fig.findobj()
+        artists += [a.arrow_patch for a in artists if getattr(a, "arrow_patch", None) is not None]
+        for artist in artists:
             for getter, setter in (("get_color", "set_color"), ("get_facecolor", "set_facecolor"),
                                    ("get_edgecolor", "set_edgecolor")):  # fmt: skip
                 if not hasattr(artist, getter) or not hasattr(artist, setter):

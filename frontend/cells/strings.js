@@ -89,8 +89,8 @@ const STRINGS = {
     restarting: "Reiniciando Python…",
     running: "Ejecutando…",
     runningEarlier: (numbers) =>
-      `Primero se ${numbers.length === 1 ? "ejecuta el ejemplo" : "ejecutan los ejemplos"} ` +
-      `${list(numbers, "y")}: este puede usar lo que definen…`,
+      `Ejecutando antes ${numbers.length === 1 ? "el ejemplo" : "los ejemplos"} ${list(numbers, "y")}, ` +
+      "cuyas definiciones puede usar este…",
     ranBefore: (n) => `Ejecutado antes del ejemplo ${n}, que puede usar lo que este define.`,
     done: (ms) => `Terminado en ${seconds("es", ms)} s.`,
     doneError: "Terminó con un error: mira la traza en la salida.",
@@ -104,7 +104,7 @@ const STRINGS = {
       "Detenido. Python se reinició, pero parte del código anterior no volvió a ejecutarse: pulsa Restablecer para empezar de nuevo.",
     stoppedEarlier: (n) => `Detenido mientras se ejecutaba el ejemplo ${n}.`,
     busy: "Se está ejecutando otro ejemplo de esta página: espera a que termine o detenlo.",
-    resetDone: "Los ejemplos de esta página vuelven a su código original, con un Python nuevo.",
+    resetDone: "Los ejemplos de esta página vuelven a su código original, con una sesión de Python nueva.",
     resetting: "Restableciendo…",
     copied: "Código copiado.",
     copyFailed: "No se pudo copiar: selecciona el código y cópialo a mano.",

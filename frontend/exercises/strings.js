@@ -54,7 +54,7 @@ const STRINGS = {
   es: {
     right: (value, unit) => `Correcto: ${value}${unit && ` ${unit}`}.`,
     wrong: (value, unit, tolerance) =>
-      `Todavía no: ${value}${unit && ` ${unit}`} no está a menos de ±${tolerance} de la respuesta. ` +
+      `Todavía no: ${value}${unit && ` ${unit}`} se aparta de la respuesta en más de ${tolerance}. ` +
       "Revisa el cálculo o abre la pista.",
     empty: "Escribe primero tu respuesta.",
     invalid: "Escribe un número, como 0,25 (o inf si la respuesta es infinita).",
@@ -72,7 +72,7 @@ const STRINGS = {
         "términos; el modelo Q es el que va dentro del logaritmo.",
       "zero-log-zero":
         "Fíjate en los resultados con probabilidad 0: por convenio 0 · log 0 = 0 (el límite " +
-        "de p log p cuando p → 0), así que no suman nada.",
+        "de p log p cuando p → 0), así que no aportan nada a la suma.",
       other: "Es un despiste habitual: abre la pista.",
     },
     choiceRight: "Correcto.",

@@ -63,7 +63,8 @@ const STRINGS = {
     fitTitle: "Forward vs reverse KL fit",
     fitHelp: (domain) =>
       `P is an equal mixture of two Gaussians of standard deviation 0.7 at −d and +d; Q is one Gaussian. ` +
-      `Both divergences are integrals over the window ${domain} shown, computed by adaptive quadrature, in nats.`,
+      `Both divergences are integrals over the window ${domain} shown, computed by adaptive quadrature, in nats. ` +
+      `Mode-seeking is a regime: the reverse optimum sits on one mode only for d above about 1.96; closer, it is one centred Gaussian.`,
     plotLabel: (mu, sigma, d) => `Densities of P (separation ${d}) and of Q (mean ${mu}, standard deviation ${sigma}) over the window`,
     mean: "Mean of Q, μ",
     std: "Standard deviation of Q, σ",
@@ -79,13 +80,15 @@ const STRINGS = {
       `Over the whole line D(P‖Q) = ${kl} nats; no other Gaussian does better.`,
     noteReverse: (mu, sigma, kl) =>
       `Reverse optimum (searched from each mode and from the moment-matched Gaussian): μ = ${mu}, σ = ${sigma}, ` +
-      `D(Q‖P) = ${kl} nats over the whole line.`,
+      `D(Q‖P) = ${kl} nats over the whole line. It sits on one mode only when d is above about 1.96 ` +
+      `(modes about 5.6 standard deviations apart); closer, it is the single centred Gaussian.`,
     noteLocal: (mu, sigma, kl) =>
       `Local minimum of the reverse objective between the modes: μ = ${mu}, σ = ${sigma}, D(Q‖P) = ${kl} nats ` +
       `over the whole line, worse than the reverse optimum; to leave it, Q must first get worse.`,
     noteNoLocal: (mu, sigma, kl) =>
-      `At this separation the search started between the modes ends at the reverse optimum itself ` +
-      `(μ = ${mu}, σ = ${sigma}, D(Q‖P) = ${kl} nats): there is no separate local minimum.`,
+      `At this separation the search started between the modes ends at the reverse optimum itself, ` +
+      `one centred Gaussian (μ = ${mu}, σ = ${sigma}, D(Q‖P) = ${kl} nats): the modes are too close for a fit ` +
+      `on one of them to pay less, so there is no separate local minimum between them.`,
     pCurve: "P, the truth",
     qCurve: "Q, the model",
     summaryFit: (f, r) => `D(P‖Q) ${f}, D(Q‖P) ${r} nats.`,
@@ -134,31 +137,31 @@ const STRINGS = {
   },
   es: {
     sendToCode: "Enviar al código",
-    sendToCodeLabel: "Enviar al código: escribir este estado como Python que calcula los mismos números con infotheory, en una celda ejecutable debajo, y ejecutarla",
-    sent: "El Python de este estado está en la celda de abajo, ejecutándose.",
+    sendToCodeLabel: "Enviar al código: escribir este estado como código Python que calcula los mismos números con infotheory, en una celda ejecutable debajo, y ejecutarlo",
+    sent: "El código Python de este estado está en la celda de abajo y se está ejecutando.",
     noCells: "No se pudieron cargar las celdas ejecutables en esta página.",
     nats: "nats",
     bits: "bits",
     unit: "Unidad",
     busy: "Buscando…",
-    status: "Lecturas",
+    status: "Valores calculados",
 
     twoTitle: "Dos distribuciones en una sala",
     twoHelp:
-      "Arrastra una barra, o enfócala y usa las flechas (Re Pág y Av Pág para pasos de 0,1, " +
+      "Arrastra una barra, o selecciónala con el tabulador y usa las flechas (Re Pág y Av Pág para pasos de 0,1, " +
       "Inicio y Fin para 0 y 1). Las demás barras de la misma distribución se reescalan para que siga sumando 1.",
     pName: "P (la verdad)",
     qName: "Q (el modelo)",
     chartLabel: (name) => `${name}: un control deslizante por resultado`,
     barLabel: (dist, i) => `${dist}, resultado ${i}`,
     lockP: "Bloquear P",
-    lockedP: "P está bloqueada: sus barras no se mueven, e Intercambiar y Quitar están desactivados.",
+    lockedP: "P está bloqueada: sus barras no se mueven, y los botones para intercambiar y para quitar están desactivados.",
     swap: "Intercambiar P y Q",
     add: "Añadir un resultado",
     remove: "Quitar el último resultado",
     outcomes: (n) => `${n} resultados`,
     preset: "Ejemplo",
-    custom: "El tuyo",
+    custom: "Personalizado",
     presets: {
       coin: "Moneda equilibrada, modelo sesgado",
       "coin-reversed": "Moneda sesgada, modelo equilibrado",
@@ -189,7 +192,8 @@ const STRINGS = {
     fitTitle: "Ajuste con KL directa frente a inversa",
     fitHelp: (domain) =>
       `P es una mezcla a partes iguales de dos gaussianas de desviación típica 0,7 en −d y +d; Q es una sola gaussiana. ` +
-      `Las dos divergencias son integrales sobre la ventana ${domain} que se muestra, calculadas por cuadratura adaptativa, en nats.`,
+      `Las dos divergencias son integrales sobre la ventana ${domain} que se muestra, calculadas por cuadratura adaptativa, en nats. ` +
+      `Buscar modos es un régimen: el óptimo inverso solo se coloca sobre un modo cuando d pasa de 1,96, más o menos; con los modos más cerca, es una sola gaussiana centrada.`,
     plotLabel: (mu, sigma, d) => `Densidades de P (separación ${d}) y de Q (media ${mu}, desviación típica ${sigma}) sobre la ventana`,
     mean: "Media de Q, μ",
     std: "Desviación típica de Q, σ",
@@ -205,13 +209,15 @@ const STRINGS = {
       `Sobre toda la recta D(P‖Q) = ${kl} nats; ninguna otra gaussiana lo mejora.`,
     noteReverse: (mu, sigma, kl) =>
       `Óptimo inverso (buscado desde cada modo y desde la gaussiana de momentos iguales): μ = ${mu}, σ = ${sigma}, ` +
-      `D(Q‖P) = ${kl} nats sobre toda la recta.`,
+      `D(Q‖P) = ${kl} nats sobre toda la recta. Solo se coloca sobre un modo cuando d pasa de 1,96, más o menos ` +
+      `(modos separados unas 5,6 desviaciones típicas); con los modos más cerca, es la gaussiana única centrada.`,
     noteLocal: (mu, sigma, kl) =>
       `Mínimo local del objetivo inverso entre los modos: μ = ${mu}, σ = ${sigma}, D(Q‖P) = ${kl} nats ` +
       `sobre toda la recta, peor que el óptimo inverso; para salir de él, Q tiene que empeorar primero.`,
     noteNoLocal: (mu, sigma, kl) =>
-      `Con esta separación, la búsqueda que empieza entre los modos acaba en el propio óptimo inverso ` +
-      `(μ = ${mu}, σ = ${sigma}, D(Q‖P) = ${kl} nats): no hay un mínimo local aparte.`,
+      `Con esta separación, la búsqueda que empieza entre los modos acaba en el propio óptimo inverso, ` +
+      `una gaussiana centrada (μ = ${mu}, σ = ${sigma}, D(Q‖P) = ${kl} nats): los modos están demasiado cerca para que ` +
+      `un ajuste sobre uno de ellos pague menos, así que no hay un mínimo local aparte entre ellos.`,
     pCurve: "P, la verdad",
     qCurve: "Q, el modelo",
     summaryFit: (f, r) => `D(P‖Q) ${f}, D(Q‖P) ${r} nats.`,
@@ -219,7 +225,7 @@ const STRINGS = {
     tempTitle: "Temperatura y suavizado de etiquetas",
     tempHelp:
       "Los logits de unos pocos tokens pasan por una softmax a temperatura T. El suavizado de etiquetas ε mezcla el " +
-      "objetivo one-hot con la distribución uniforme; la pérdida es la entropía cruzada de la predicción frente a ese objetivo, en nats.",
+      "objetivo (1 en el token correcto y 0 en los demás) con la distribución uniforme; la pérdida es la entropía cruzada de la predicción frente a ese objetivo, en nats.",
     token: (i) => `Token ${tokenName(i)}`,
     logit: (i) => `Logit del token ${tokenName(i)}`,
     logits: "Logits",
