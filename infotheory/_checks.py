@@ -29,16 +29,19 @@ __all__ = [
 def log_of_base(base: float | None) -> float:
     """Return ``ln(base)``, the divisor that converts nats into ``base`` units.
 
-    ``None`` means nats (divisor 1). Any finite real number ``> 0`` other than
-    1 is accepted.
+    ``None`` means nats (divisor 1). Any finite real number ``> 1`` is accepted: a
+    base between 0 and 1 has a negative logarithm, which would turn every entropy and
+    divergence negative and silently reverse every bound and comparison.
     """
     if base is None:
         return 1.0
     if isinstance(base, bool) or not isinstance(base, numbers.Real):
         raise TypeError(f"base must be a real number or None, got {type(base).__name__}")
     value = float(base)
-    if not math.isfinite(value) or value <= 0.0 or value == 1.0:
-        raise ValueError(f"base must be a finite number > 0 and != 1, got {base!r}")
+    if not math.isfinite(value) or value <= 1.0:
+        raise ValueError(
+            f"base must be a finite number > 1 (2 for bits, None for nats), got {base!r}"
+        )
     return math.log(value)
 
 

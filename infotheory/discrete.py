@@ -35,7 +35,7 @@ def entropy(p: ArrayLike, *, base: float | None = None, axis: int = -1,
         Probabilities, non-negative and summing to 1 along `axis`.
     base : float, optional
         Logarithm base: ``None`` (default) gives nats, ``2`` gives bits. Any
-        finite number ``> 0`` other than 1 is accepted.
+        finite number ``> 1`` is accepted (below 1 every entropy would be negative).
     axis : int, optional
         The axis along which the distributions lie. Default ``-1`` (the last
         axis), unlike :func:`scipy.stats.entropy`, which defaults to 0.

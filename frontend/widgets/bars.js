@@ -4,7 +4,7 @@
 // Page Up/Down, Home and End. The owner decides what a change means (renormalising the
 // other bars, for instance) and calls set() with the new values.
 import { setAttributes, svg, uid } from "./dom.js";
-import { formatNumber } from "./strings.js";
+import { formatNumber, strings } from "./strings.js";
 
 const W = 300;
 const H = 150;
@@ -81,7 +81,7 @@ export class Bars {
       }
     });
     if (!this.editable) {
-      this.el.setAttribute("aria-label", `${this.name}: ${values.map((v, i) => `${this.tick(i + 1)} ${this.format(v)}`).join(", ")}`);
+      this.el.setAttribute("aria-label", `${this.name}: ${values.map((v, i) => `${this.tick(i + 1)} ${this.format(v)}`).join(strings(this.lang).listSeparator)}`);
     }
   }
 

@@ -10,6 +10,7 @@ const STRINGS = {
     sent: "The Python for this state is in the cell below, running.",
     noCells: "Runnable cells could not be loaded on this page.",
     nats: "nats",
+    listSeparator: ", ", // between numbers in a list
     bits: "bits",
     unit: "Unit",
     busy: "Searching…",
@@ -137,19 +138,20 @@ const STRINGS = {
   },
   es: {
     sendToCode: "Enviar al código",
-    sendToCodeLabel: "Enviar al código: escribir este estado como código Python que calcula los mismos números con infotheory, en una celda ejecutable debajo, y ejecutarlo",
+    sendToCodeLabel: "Enviar al código: escribir este estado como código Python que calcula los mismos números con infotheory, en una celda ejecutable de abajo, y ejecutarlo",
     sent: "El código Python de este estado está en la celda de abajo y se está ejecutando.",
     noCells: "No se pudieron cargar las celdas ejecutables en esta página.",
     nats: "nats",
+    listSeparator: "; ", // the decimal comma makes "0,2, 0,3" ambiguous
     bits: "bits",
     unit: "Unidad",
     busy: "Buscando…",
     status: "Valores calculados",
 
-    twoTitle: "Dos distribuciones en una sala",
+    twoTitle: "Dos distribuciones frente a frente",
     twoHelp:
       "Arrastra una barra, o selecciónala con el tabulador y usa las flechas (Re Pág y Av Pág para pasos de 0,1, " +
-      "Inicio y Fin para 0 y 1). Las demás barras de la misma distribución se reescalan para que siga sumando 1.",
+      "Inicio y Fin para 0 y 1). Las demás barras de la misma distribución se reescalan para que la distribución siga sumando 1.",
     pName: "P (la verdad)",
     qName: "Q (el modelo)",
     chartLabel: (name) => `${name}: un control deslizante por resultado`,
@@ -168,7 +170,7 @@ const STRINGS = {
       codebook: "El libro de códigos del puerto",
       support: "Un modelo que descarta lo que ocurre",
       "term-by-term": "(0,9; 0,1) frente a (0,6; 0,4)",
-      "point-spread": "Masa puntual frente a un modelo repartido",
+      "point-spread": "Masa puntual frente a un modelo disperso",
       legal: "Texto jurídico y un modelo mediocre",
     },
     readoutNames: {
@@ -182,7 +184,7 @@ const STRINGS = {
     stackText: (h, d, ce, unit) => `Entropía cruzada ${ce} ${unit} = entropía de P ${h} + divergencia ${d}`,
     infiniteForward: (outcomes, masses) =>
       `H(P, Q) y D(P‖Q) son ∞: Q da probabilidad 0 ${outcomeList(outcomes, "y", "al resultado", "a los resultados")}, ` +
-      `donde P tiene ${masses}. Un modelo al que se cobra −log 0 por algo que ocurre queda infinitamente sorprendido.`,
+      `donde P tiene ${masses}. Un modelo al que se le cobra −log 0 por algo que ocurre se sorprende infinitamente.`,
     infiniteReverse: (outcomes, masses) =>
       `D(Q‖P) es ∞: P da probabilidad 0 ${outcomeList(outcomes, "y", "al resultado", "a los resultados")}, ` +
       `donde Q tiene ${masses}. Promediado sobre Q, un término q·log(q/0) es infinito.`,
@@ -191,7 +193,7 @@ const STRINGS = {
 
     fitTitle: "Ajuste con KL directa frente a inversa",
     fitHelp: (domain) =>
-      `P es una mezcla a partes iguales de dos gaussianas de desviación típica 0,7 en −d y +d; Q es una sola gaussiana. ` +
+      `P es una mezcla a partes iguales de dos gaussianas de desviación típica 0,7 centradas en −d y +d; Q es una sola gaussiana. ` +
       `Las dos divergencias son integrales sobre la ventana ${domain} que se muestra, calculadas por cuadratura adaptativa, en nats. ` +
       `Buscar modos es un régimen: el óptimo inverso solo se coloca sobre un modo cuando d pasa de 1,96, más o menos; con los modos más cerca, es una sola gaussiana centrada.`,
     plotLabel: (mu, sigma, d) => `Densidades de P (separación ${d}) y de Q (media ${mu}, desviación típica ${sigma}) sobre la ventana`,
@@ -210,7 +212,7 @@ const STRINGS = {
     noteReverse: (mu, sigma, kl) =>
       `Óptimo inverso (buscado desde cada modo y desde la gaussiana de momentos iguales): μ = ${mu}, σ = ${sigma}, ` +
       `D(Q‖P) = ${kl} nats sobre toda la recta. Solo se coloca sobre un modo cuando d pasa de 1,96, más o menos ` +
-      `(modos separados unas 5,6 desviaciones típicas); con los modos más cerca, es la gaussiana única centrada.`,
+      `(modos separados unas 5,6 desviaciones típicas); con los modos más cerca, es una sola gaussiana centrada.`,
     noteLocal: (mu, sigma, kl) =>
       `Mínimo local del objetivo inverso entre los modos: μ = ${mu}, σ = ${sigma}, D(Q‖P) = ${kl} nats ` +
       `sobre toda la recta, peor que el óptimo inverso; para salir de él, Q tiene que empeorar primero.`,

@@ -222,9 +222,9 @@ export function mount(host, { lang, s, cells }) {
 
     const notes = [];
     const forward = supportGaps(p, q);
-    if (forward.length) notes.push(s.infiniteForward(forward.map((i) => i + 1), forward.map((i) => f(p[i])).join(", ")));
+    if (forward.length) notes.push(s.infiniteForward(forward.map((i) => i + 1), forward.map((i) => f(p[i])).join(s.listSeparator)));
     const reverse = supportGaps(q, p);
-    if (reverse.length) notes.push(s.infiniteReverse(reverse.map((i) => i + 1), reverse.map((i) => f(q[i])).join(", ")));
+    if (reverse.length) notes.push(s.infiniteReverse(reverse.map((i) => i + 1), reverse.map((i) => f(q[i])).join(s.listSeparator)));
     infinite.replaceChildren(...notes.map((text) => el("span", { class: "it-note__line" }, [text])));
     infinite.hidden = !notes.length;
 
