@@ -78,7 +78,7 @@ const STRINGS = {
     retry: "Reintentar",
     retryLabel: "Intentar cargar Python de nuevo",
     editorLabel: (n) => `Código Python del ejemplo ${n}, editable`,
-    editorHelp: `${runKeys.es} ejecuta. Tab sangra; pulsa Escape y luego Tab para salir del editor.`,
+    editorHelp: `${runKeys.es} ejecuta. Tab añade sangría; pulsa Escape y luego Tab para salir del editor.`,
     outputLabel: (n) => `Salida del ejemplo ${n}`,
     output: "Salida",
     builtOutput: "Salida al generar la página",
@@ -112,7 +112,7 @@ const STRINGS = {
     hintModule:
       "En el navegador solo están disponibles la biblioteca estándar de Python, numpy e infotheory.",
     hintName:
-      "Un nombre no está definido. Puede venir de un ejemplo que falló o se detuvo; " +
+      "Hay un nombre sin definir. Puede venir de un ejemplo que falló o se detuvo; " +
       "vuelve a ejecutarlo o pulsa Restablecer.",
     hintMemory: "El navegador se quedó sin memoria para Python. Pulsa Restablecer para empezar de nuevo.",
   },

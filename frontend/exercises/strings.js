@@ -68,7 +68,7 @@ const STRINGS = {
         "Esa es la respuesta en bits, pero la pregunta pide nats: multiplica por ln 2 " +
         "(unos 0,693) o usa logaritmos naturales.",
       swapped:
-        "Eso es lo que sale al intercambiar P y Q. La verdad P va primero y pondera los " +
+        "Eso es lo que sale si intercambias P y Q. La verdad P va primero y pondera los " +
         "términos; el modelo Q es el que va dentro del logaritmo.",
       "zero-log-zero":
         "Fíjate en los resultados con probabilidad 0: por convenio 0 · log 0 = 0 (el límite " +

@@ -25,4 +25,4 @@ ax.annotate(f"{text['crossing']} d ≈ {num(crossing, 2)}", (crossing, 0.3), xyt
 ax.set_ylim(0, 1.6)
 ax.set_xlabel(text["x"])
 ax.set_ylabel(text["y"])
-ax.legend(loc="upper left")
+ax.legend(loc="upper left", handlelength=1.5)  # keep clear of the crossing line

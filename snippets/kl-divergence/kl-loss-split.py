@@ -11,6 +11,7 @@ d = np.array([kl_divergence(p, q) for p, q in pairs])
 ce = np.array([cross_entropy(p, q) for p, q in pairs])
 
 fig, ax = plt.subplots()
+fig.set_size_inches(5, 3.4)
 rows = [0, 1]
 ax.barh(rows, h, color="C0", label=text["entropy"])
 ax.barh(rows, d, left=h, color="C1", label=text["divergence"])
@@ -21,4 +22,4 @@ ax.set_yticks(rows, [text["legal"], text["poetry"]])
 ax.invert_yaxis()
 ax.set_xlim(0, 3.5)
 ax.set_xlabel(text["x"])
-ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=1)  # two columns are wider than the figure in Spanish

@@ -14,11 +14,12 @@ for i, T in enumerate(temperatures):
     label = text["series"].format(T=num(T, 1), H=num(entropy(q), 3))
     bars = ax.bar(x + (i - 1) * width, q, width, color=f"C{i}", label=label)
     for bar, value in zip(bars, q):
-        ax.annotate(num(value, 2), (bar.get_x() + bar.get_width() / 2, value), xytext=(0, 2),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=8)
+        lift = 9 if 1 / z.size - 0.06 < value < 1 / z.size else 2  # clear the uniform line
+        ax.annotate(num(value, 2), (bar.get_x() + bar.get_width() / 2, value), xytext=(0, lift),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=10)
 ax.axhline(1 / z.size, color=MUTED, linewidth=1, linestyle="--")
 ax.annotate(text["uniform"], (x[-1] + 1.5 * width, 1 / z.size), xytext=(0, 3),
-            textcoords="offset points", ha="right", va="bottom", color=MUTED, fontsize=9)
+            textcoords="offset points", ha="right", va="bottom", color=MUTED, fontsize=11)
 ax.set_xticks(x, [text["class"].format(k=k, z=num(v, 1)) for k, v in enumerate(z)])
 ax.set_ylim(0, 1)
 ax.set_ylabel(text["y"])

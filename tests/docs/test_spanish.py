@@ -54,7 +54,7 @@ RULES = [
     # One term per idea.
     Rule(r"\brealidad\b", "«la verdad», «la distribución verdadera»"),
     Rule(
-        r"(?<!recta )(?<!números )(?<!número )(?<!tiempo )(?<!\$ )\breal(es)?\b",
+        r"(?<!recta\s)(?<!números\s)(?<!número\s)(?<!tiempo\s)(?<!\$\s)\breal(es)?\b",
         "«verdadero/a» for the truth («real» reads as real-valued); «recta real», «números "
         "reales» and «$x$ real» are fine",
     ),
