@@ -256,7 +256,7 @@ const STRINGS = {
     response: (i) => `respuesta ${i}`,
     reward: (i) => `Recompensa de la respuesta ${i}`,
     rewards: "Recompensas",
-    beta: "Fuerza de la KL, β",
+    beta: "Coeficiente de KL, β",
     readoutLeash: {
       "E[r]": "recompensa esperada de π*",
       "D(π*‖π_ref)": "divergencia respecto de la referencia",

@@ -52,7 +52,7 @@ WORDS = {
     "es": {"P": "P, resultado {}", "Q": "Q, resultado {}", "ref": "π_ref, respuesta {}", "send": "Enviar al código",
            "outcome": "resultado", "swap": "Intercambiar P y Q", "mean": "Media de Q, μ",
            "std": "Desviación típica de Q, σ", "d": "Separación de los modos de P, d", "T": "Temperatura, T",
-           "eps": "Suavizado de etiquetas, ε", "beta": "Fuerza de la KL, β", "forward": "Óptimo directo",
+           "eps": "Suavizado de etiquetas, ε", "beta": "Coeficiente de KL, β", "forward": "Óptimo directo",
            "reverse": "Óptimo inverso", "local": "Mínimo local", "no_local": "no hay un mínimo local aparte",
            "logit": "Logit del token {}", "reward": "Recompensa de la respuesta {}"},
 }  # fmt: skip
