@@ -1,4 +1,4 @@
-"""The loss -ln p of the correct token, in nats, against the probability p the model gave it."""
+"""The loss -ln q_y of the correct token, in nats, against the probability q_y the model gave it."""
 import matplotlib.pyplot as plt
 import numpy as np
 from infotheory import cross_entropy
