@@ -74,7 +74,7 @@ def on_page_content(html_content, page, config, files):
         except figures.FigureError as exc:
             raise PluginError(f"figures: {page.file.src_uri}: {exc}") from exc
         return (
-            f'<figure class="it-plot" id="figure-{spec.name}">{svg}'
+            f'<figure class="it-graphic" id="figure-{spec.name}">{svg}'
             f"<figcaption>{match['caption'].strip()}</figcaption></figure>"
         )
 

@@ -101,7 +101,7 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "infotheory",
 }
-STYLE_VERSION = "3"  # bump when the rendering below changes, to renew the cache
+STYLE_VERSION = "4"  # bump when the rendering below changes, to renew the cache
 
 
 class FigureError(ValueError):
@@ -381,7 +381,7 @@ def to_inline_svg(svg: str, name: str, alt: str) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
     head_end = svg.index(">") + 1
     head = re.sub(r'\s(width|height)="[^"]*"', "", svg[:head_end])
-    head = head.replace("<svg ", f'<svg class="it-plot__svg" role="img" aria-labelledby="figure-{name}-title" ', 1)
+    head = head.replace("<svg ", f'<svg class="it-graphic__svg" role="img" aria-labelledby="figure-{name}-title" ', 1)
     body = svg[head_end:]
     body = re.sub(r"font-family:[^;\"]*;?\s*", "", body)
     body = re.sub(r"font:\s*([\d.]+px)\s+'[^']*'", r"font-size: \1", body)

@@ -81,7 +81,7 @@ def test_inline_svg_in_both_languages(snippets) -> None:
     assert en.data == es.data, "the language changes words, never numbers"
     for rendered in (en, es):
         svg = rendered.svg
-        assert svg.startswith('<svg class="it-plot__svg" role="img" aria-labelledby="figure-line-title"')
+        assert svg.startswith('<svg class="it-graphic__svg" role="img" aria-labelledby="figure-line-title"')
         assert '<title id="figure-line-title">A curve and a bar.</title>' in svg
         assert not re.search(r"#[0-9a-fA-F]{6}\b", svg), "sentinel colours become CSS variables"
         assert "var(--it-fig-c0)" in svg and "var(--it-fig-c2)" in svg and "var(--it-fig-muted)" in svg
