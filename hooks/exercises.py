@@ -45,12 +45,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # hooks are loaded by path; sitetools/ sits beside them
+    sys.path.insert(0, str(ROOT))
+
+from sitetools import fences  # noqa: E402
+from sitetools.fences import Fence  # noqa: E402  (re-exported: tests/docs use hook.Fence)
+
 ASSET_DIR = "assets/cells"  # hooks/cells.py bundles frontend/exercises/exercises.js there
 SCRIPT_URL = f"{ASSET_DIR}/exercises.js"
 CSS_URL = f"{ASSET_DIR}/exercises.css"
@@ -72,7 +77,6 @@ REQUIRED = {
 # The keys whose text is prose (translated); everything else must match across languages.
 PROSE_KEYS = ("prompt", "hint", "solution", "text", "why")
 PLACEHOLDER_RE = re.compile(r"\{\{\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*(?P<digits>\d+)\s*)?\}\}")
-FENCE_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*exercise[ \t]*$")
 # Math in Markdown prose, as pymdownx.arithmatex finds it (display first).
 MATH_RE = re.compile(
     r"\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)|(?<![\\$])\$(?![\s$])(?:\\.|[^\\$])+?(?<!\s)\$",
@@ -118,33 +122,9 @@ class ExerciseError(ValueError):
 # ---------------------------------------------------------------- finding and reading
 
 
-@dataclass
-class Fence:
-    body: str  # the YAML text
-    start: int  # line index of the opening fence (0-based)
-    end: int  # line index of the closing fence (0-based, inclusive)
-
-
 def find_fences(markdown: str) -> list[Fence]:
     """The ```exercise fences of a page, at the start of their lines (not indented)."""
-    lines = markdown.split("\n")
-    found, i = [], 0
-    while i < len(lines):
-        opening = FENCE_RE.match(lines[i])
-        if opening is None:
-            i += 1
-            continue
-        fence = opening["fence"]
-        j = i + 1
-        while j < len(lines) and not (
-            lines[j].startswith(fence[0] * len(fence)) and not lines[j].strip(fence[0] + " \t")
-        ):
-            j += 1
-        if j == len(lines):
-            raise ExerciseError(f"line {i + 1}: the ```exercise fence is never closed")
-        found.append(Fence("\n".join(lines[i + 1 : j]), i, j))
-        i = j + 1
-    return found
+    return fences.find(markdown, "exercise", ExerciseError)
 
 
 def _text(spec: dict, key: str, where: str, *, required: bool = True) -> str | None:
@@ -162,12 +142,7 @@ def _text(spec: dict, key: str, where: str, *, required: bool = True) -> str | N
 
 def load(body: str, where: str) -> dict:
     """Parse and validate one exercise's YAML; return it with defaults filled in."""
-    try:
-        spec = yaml.safe_load(body)
-    except yaml.YAMLError as exc:
-        raise ExerciseError(f"{where}: the exercise is not valid YAML: {exc}") from exc
-    if not isinstance(spec, dict):
-        raise ExerciseError(f"{where}: an exercise is a YAML mapping (id, type, prompt, ...)")
+    spec = fences.yaml_mapping(body, where, "an exercise", ExerciseError)
     ident = spec.get("id")
     if not isinstance(ident, str) or not ID_RE.match(ident):
         raise ExerciseError(f"{where}: 'id' must be lowercase words joined by hyphens, got {ident!r}")

@@ -39,14 +39,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import yaml
+
+from . import fences
+from .fences import Fence
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 CACHE = ROOT / ".cache" / "figures"
 LOCK = ROOT / "tests" / "docs" / "figures.json"
 
-FENCE_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*figure[ \t]*$")
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEYS = {"source", "alt", "caption", "text"}
 REQUIRED = ("source", "alt", "caption")
@@ -124,13 +125,6 @@ class FigureSpec:
 
 
 @dataclass(frozen=True)
-class Fence:
-    start: int  # index of the opening line
-    end: int  # index of the closing line
-    body: str
-
-
-@dataclass(frozen=True)
 class Rendered:
     svg: str  # the inline SVG (CSS variables for colours, no size, no ids shared)
     data: list[dict[str, Any]]  # fingerprint(): what the figure plots
@@ -151,32 +145,12 @@ def page_name(src: str) -> str:
 
 def find_fences(markdown: str) -> list[Fence]:
     """Every ```figure fence at the start of a line, with its YAML body."""
-    lines = markdown.split("\n")
-    fences, i = [], 0
-    while i < len(lines):
-        match = FENCE_RE.match(lines[i])
-        if not match:
-            i += 1
-            continue
-        marker = match["fence"]
-        for j in range(i + 1, len(lines)):
-            if lines[j].strip() == marker:
-                fences.append(Fence(i, j, "\n".join(lines[i + 1 : j])))
-                i = j + 1
-                break
-        else:
-            raise FigureError(f"line {i + 1}: the ```figure fence is never closed")
-    return fences
+    return fences.find(markdown, "figure", FigureError)
 
 
 def load(body: str, page: str, where: str) -> FigureSpec:
     """Parse and check one fence's YAML; ``page`` is the page's name (``entropy``)."""
-    try:
-        data = yaml.safe_load(body)
-    except yaml.YAMLError as exc:
-        raise FigureError(f"{where}: the figure is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise FigureError(f"{where}: a figure is a YAML mapping with {', '.join(REQUIRED)}")
+    data = fences.yaml_mapping(body, where, "a figure", FigureError)
     if unknown := set(data) - KEYS:
         raise FigureError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(KEYS)}")
     for key in REQUIRED:
@@ -204,11 +178,11 @@ def page_figures(markdown: str, src: str) -> list[tuple[Fence, FigureSpec]]:
     """The figures of one page's Markdown, in order, checked."""
     page = page_name(src)
     try:
-        fences = find_fences(markdown)
+        found = find_fences(markdown)
     except FigureError as exc:
         raise FigureError(f"{src}: {exc}") from exc
     out, seen = [], set()
-    for fence in fences:
+    for fence in found:
         spec = load(fence.body, page, f"{src} (line {fence.start + 1})")
         if spec.name in seen:
             raise FigureError(f"{src}: the figure {spec.name!r} appears twice")
