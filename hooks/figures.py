@@ -31,7 +31,10 @@ from sitetools import figures  # noqa: E402
 
 CSS_SOURCE = ROOT / "frontend" / "theme" / "figures.css"
 CSS_URL = "assets/stylesheets/figures.css"
-MARK_RE = re.compile(r"<p>\u27e6fig:(?P<name>[a-z0-9-]+)\u27e7</p>(?P<caption>.*?)<p>\u27e6/fig\u27e7</p>", re.DOTALL)
+MARK_RE = re.compile(
+    r"<p>\u27e6fig:(?P<name>[a-z0-9-]+)\u27e7</p>(?P<caption>.*?)<p>\u27e6/fig\u27e7</p>",
+    re.DOTALL,
+)
 
 _PENDING: dict[str, dict[str, figures.FigureSpec]] = {}  # src_uri -> its figures, between events
 

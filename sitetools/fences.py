@@ -49,7 +49,9 @@ def find(markdown: str, info: str, error: type[ValueError] = FenceError) -> list
     return found
 
 
-def yaml_mapping(body: str, where: str, what: str, error: type[ValueError] = FenceError) -> dict[str, Any]:
+def yaml_mapping(
+    body: str, where: str, what: str, error: type[ValueError] = FenceError
+) -> dict[str, Any]:
     """The fence's YAML as a mapping; ``what`` names it in messages ("an exercise")."""
     try:
         data = yaml.safe_load(body)

@@ -159,7 +159,9 @@ def load(body: str, page: str, where: str) -> FigureSpec:
     source = data["source"].strip()
     parts = source.split("/")
     if len(parts) != 2 or parts[0] != page or not parts[1].endswith(".py"):
-        raise FigureError(f"{where}: source must be {page}/<name>.py (the page's own), not {source!r}")
+        raise FigureError(
+            f"{where}: source must be {page}/<name>.py (the page's own), not {source!r}"
+        )
     name = parts[1].removesuffix(".py")
     if not NAME_RE.match(name):
         raise FigureError(f"{where}: the figure name {name!r} must be lowercase words and hyphens")
@@ -266,10 +268,14 @@ def draw(path: Path, text: dict[str, str], lang: str) -> Any:
     exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 (the site's own sources)
     figures = [plt.figure(n) for n in plt.get_fignums()]
     if len(figures) != 1:
-        raise FigureError(f"{path.name}: the code must leave exactly one figure open, not {len(figures)}")
+        raise FigureError(
+            f"{path.name}: the code must leave exactly one figure open, not {len(figures)}"
+        )
     fig = figures[0]
     if abs(fig.get_size_inches()[0] - WIDTH_IN) > 1e-9:
-        raise FigureError(f"{path.name}: keep the figure {WIDTH_IN:g} in wide (it scales to the page)")
+        raise FigureError(
+            f"{path.name}: keep the figure {WIDTH_IN:g} in wide (it scales to the page)"
+        )
     if lang == "es":
         _decimal_comma(fig)
     fig.canvas.draw()  # ticks and layout are final from here on
@@ -284,7 +290,9 @@ class _Text(dict):
         self._path = path
 
     def __missing__(self, key: str) -> str:
-        raise FigureError(f"{self._path.name}: text[{key!r}] is used but the fence's text has no {key!r}")
+        raise FigureError(
+            f"{self._path.name}: text[{key!r}] is used but the fence's text has no {key!r}"
+        )
 
 
 def _round(values: Any) -> list[float]:
@@ -311,7 +319,9 @@ def fingerprint(fig: Any) -> list[dict[str, Any]]:
         for line in ax.get_lines():
             if isinstance(line, Line2D) and line.get_visible():
                 xy = np.asarray(line.get_xydata(), dtype=float)
-                out.append({"axes": n, "kind": "line", "x": _round(xy[:, 0]), "y": _round(xy[:, 1])})
+                out.append(
+                    {"axes": n, "kind": "line", "x": _round(xy[:, 0]), "y": _round(xy[:, 1])}
+                )
         for patch in ax.patches:
             if isinstance(patch, Rectangle):
                 box = [patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()]
@@ -355,7 +365,11 @@ def to_inline_svg(svg: str, name: str, alt: str) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
     head_end = svg.index(">") + 1
     head = re.sub(r'\s(width|height)="[^"]*"', "", svg[:head_end])
-    head = head.replace("<svg ", f'<svg class="it-graphic__svg" role="img" aria-labelledby="figure-{name}-title" ', 1)
+    head = head.replace(
+        "<svg ",
+        f'<svg class="it-graphic__svg" role="img" aria-labelledby="figure-{name}-title" ',
+        1,
+    )
     body = svg[head_end:]
     body = re.sub(r"font-family:[^;\"]*;?\s*", "", body)
     body = re.sub(r"font:\s*([\d.]+px)\s+'[^']*'", r"font-size: \1", body)
@@ -369,7 +383,12 @@ def to_inline_svg(svg: str, name: str, alt: str) -> str:
 
 
 def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
 
 
 def _cache_key(spec: FigureSpec, lang: str) -> str:
@@ -396,7 +415,9 @@ def render(spec: FigureSpec, lang: str, *, cache: bool = True) -> Rendered:
     try:
         with style():
             fig = draw(spec.path, spec.text, lang)
-            rendered = Rendered(to_inline_svg(svg_text(fig), spec.name, spec.alt), fingerprint(fig))
+            rendered = Rendered(
+                to_inline_svg(svg_text(fig), spec.name, spec.alt), fingerprint(fig)
+            )
     except FigureError:
         raise
     except Exception as exc:  # a figure's own error: name the figure, keep the cause
@@ -405,7 +426,9 @@ def render(spec: FigureSpec, lang: str, *, cache: bool = True) -> Rendered:
         plt.close("all")
     if cache:
         CACHE.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps({"svg": rendered.svg, "data": rendered.data}), encoding="utf-8")
+        cached.write_text(
+            json.dumps({"svg": rendered.svg, "data": rendered.data}), encoding="utf-8"
+        )
     return rendered
 
 
@@ -469,11 +492,15 @@ def lock() -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sitetools.figures", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m sitetools.figures", description=__doc__.split("\n")[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("render", help="render one figure of a page to PNG (to look at) or SVG")
     show.add_argument("source", help="snippets/<page>/<name>.py")
-    show.add_argument("--page", required=True, help="docs/<page>.md or docs/<page>.es.md (gives the fence)")
+    show.add_argument(
+        "--page", required=True, help="docs/<page>.md or docs/<page>.es.md (gives the fence)"
+    )
     show.add_argument("--png", type=Path, help="write a PNG preview here")
     show.add_argument("--svg", type=Path, help="write the inline SVG here")
     show.add_argument("--palette", choices=sorted(PALETTES), default="light")
@@ -485,7 +512,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     page = Path(args.page)
     source = Path(args.source).resolve().relative_to(SNIPPETS).as_posix()
-    specs = [s for _, s in page_figures(page.read_text(encoding="utf-8"), page.as_posix()) if s.source == source]
+    specs = [
+        s
+        for _, s in page_figures(page.read_text(encoding="utf-8"), page.as_posix())
+        if s.source == source
+    ]
     if not specs:
         parser.error(f"{page} has no ```figure fence with source: {source}")
     lang = page_language(page.name)

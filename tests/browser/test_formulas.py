@@ -36,8 +36,9 @@ def test_display_formulas_fit(watched, server, path: str) -> None:
     open_page(watched, server, path)
     page.evaluate("document.fonts.ready")
     wide = [f for f in page.evaluate(MEASURE) if f["hidden"] > 1]
-    assert not wide, f"{path} at 1280 px: display formulas cut off (break them with aligned):\n" + "\n".join(
-        f"  {f['hidden']} px hidden: {f['tex'][:120]}" for f in wide
+    assert not wide, (
+        f"{path} at 1280 px: display formulas cut off (break them with aligned):\n"
+        + "\n".join(f"  {f['hidden']} px hidden: {f['tex'][:120]}" for f in wide)
     )
 
     page.set_viewport_size({"width": 390, "height": 844})
@@ -47,6 +48,10 @@ def test_display_formulas_fit(watched, server, path: str) -> None:
         if f["hidden"] > 1 and not (f["scrolls"] and f["cue"] and f["keyboard"]):
             problems.append(f"  {f['hidden']} px hidden, scrolls={f['scrolls']} cue={f['cue']} "
                             f"keyboard={f['keyboard']}: {f['tex'][:120]}")  # fmt: skip
-    assert not problems, f"{path} at 390 px: formulas clipped without a scroll cue:\n" + "\n".join(problems)
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert not problems, f"{path} at 390 px: formulas clipped without a scroll cue:\n" + "\n".join(
+        problems
+    )
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1, f"{path} at 390 px: the page scrolls sideways by {overflow} px"

@@ -53,7 +53,9 @@ def _texts() -> list[tuple[Path, str]]:
     out = [(page, parse(page).prose) for page in pages()]
     for lab in notebooks():
         cells = json.loads(lab.read_text(encoding="utf-8"))["cells"]
-        out.append((lab, "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")))
+        out.append(
+            (lab, "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown"))
+        )
     return out
 
 

@@ -59,7 +59,9 @@ def test_twins_place_the_same_figures(name: str) -> None:
         assert a.alt != b.alt and a.caption != b.caption, (
             f"{a.source}: the Spanish text alternative and caption are translations, not copies"
         )
-        assert len(a.alt) >= 40, f"{a.source}: the text alternative should say what the figure shows"
+        assert len(a.alt) >= 40, (
+            f"{a.source}: the text alternative should say what the figure shows"
+        )
 
 
 def test_every_figure_source_is_placed() -> None:
@@ -77,7 +79,9 @@ def test_figure_source_is_plain(source: str) -> None:
     assert ast.get_docstring(tree), f"snippets/{source}: start with a one-line docstring"
     calls = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
              and isinstance(node.func, ast.Attribute)}  # fmt: skip
-    assert not calls & {"savefig", "show", "use"}, f"snippets/{source}: the renderer saves and shows"
+    assert not calls & {"savefig", "show", "use"}, (
+        f"snippets/{source}: the renderer saves and shows"
+    )
 
 
 def _rendered(spec: figures.FigureSpec, lang: str) -> figures.Rendered:
@@ -91,7 +95,9 @@ SVG_TEXT_RE = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 def test_figure_draws_in_its_language(name: str, lang: str, spec: figures.FigureSpec) -> None:
     svg = _rendered(spec, lang).svg
     assert svg.startswith("<svg ") and 'role="img"' in svg, f"{spec.source}: an inline SVG image"
-    assert f'<title id="figure-{spec.name}-title">' in svg, f"{spec.source}: its text alternative is its title"
+    assert f'<title id="figure-{spec.name}-title">' in svg, (
+        f"{spec.source}: its text alternative is its title"
+    )
     assert not re.search(r"^<svg[^>]*\s(width|height)=", svg), f"{spec.source}: no fixed size"
     colours = set(re.findall(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgb\(", svg))
     assert not colours, (

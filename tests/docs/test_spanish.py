@@ -34,7 +34,9 @@ class Rule:
             if self.sentence_ok:
                 start = max(text.rfind(c, 0, m.start()) for c in ".;:?!\n") + 1
                 ends = [i for i in (text.find(c, m.end()) for c in ".;:?!\n") if i != -1]
-                if re.search(self.sentence_ok, text[start : min(ends, default=len(text))], re.IGNORECASE):
+                if re.search(
+                    self.sentence_ok, text[start : min(ends, default=len(text))], re.IGNORECASE
+                ):
                     continue
             yield m
 
@@ -45,7 +47,10 @@ RULES = [
     Rule(r"\bLente computacional\b", "«En el código»"),
     Rule(r"\bLente de aplicación\b", "«En la práctica»"),
     # Calques and false friends.
-    Rule(r"\bintervalos? de confianza\b", "«tramos de confianza predicha» (bins of a reliability diagram)"),
+    Rule(
+        r"\bintervalos? de confianza\b",
+        "«tramos de confianza predicha» (bins of a reliability diagram)",
+    ),
     Rule(r"\bdados? justos?\b", "«dado equilibrado»"),
     Rule(r"\bpracticantes?\b", "rephrase: «quien entrena modelos», «en la práctica»"),
     Rule(r"\bcambia en cambio\b", "rephrase («cambia, en cambio,» reads as a stutter)"),
@@ -60,15 +65,22 @@ RULES = [
     ),
     Rule(r"\bestudiantes?\b", "«alumno» (distillation: profesor and alumno)"),
     Rule(r"\bteachers?\b|\bstudents?\b", "«profesor», «alumno» (also inside \\text{} in math)"),
-    Rule(r"\bpriors?\b|\bdistribuci(ón|ones) previas?\b|\bdistribuci(ón|ones) posteriore?s?\b",
-         "«a priori», «a posteriori»"),  # fmt: skip
+    Rule(
+        r"\bpriors?\b|\bdistribuci(ón|ones) previas?\b|\bdistribuci(ón|ones) posteriore?s?\b",
+        "«a priori», «a posteriori»",
+    ),  # fmt: skip
     Rule(r"\b(el|del|al|un) softmax\b", "«la softmax» (feminine: la función softmax)"),
-    Rule(r"\bdistancia\b", "«diferencia» or «brecha» for a gap (KL is not a distance)",
-         sentence_ok=r"no es (una|un) |métric|triangular|simétric|no son distancias"),  # fmt: skip
+    Rule(
+        r"\bdistancia\b",
+        "«diferencia» or «brecha» for a gap (KL is not a distance)",
+        sentence_ok=r"no es (una|un) |métric|triangular|simétric|no son distancias",
+    ),  # fmt: skip
     Rule(r"\bblog post\b|\bun post\b|\bel post\b", "«entrada de blog»"),
     # English left in Spanish.
     Rule(r"\bbenchmarks?\b", "«banco de pruebas», «conjunto de evaluación»", english_words=True),
-    Rule(r"\bdata collators?\b|\bcollators?\b", "«el código que arma los lotes»", english_words=True),
+    Rule(
+        r"\bdata collators?\b|\bcollators?\b", "«el código que arma los lotes»", english_words=True
+    ),
     Rule(r"\bzero-shot\b", "«sin ejemplos», «sin ajuste»", english_words=True),
     Rule(r"\bexploit\w*\b", "«aprovechar un fallo de la recompensa»", english_words=True),
     Rule(r"\bbatch(es)?\b", "«lote»", english_words=True),
@@ -86,8 +98,11 @@ RULES = [
     Rule(r"\bfeedback\b", "«respuesta», «comentario»", english_words=True),
     # One register: tú. Formal imperatives at the start of a sentence are usted.
     Rule(r"\busted(es)?\b", "tú: one register throughout"),
-    Rule(r"(?:^|[.!?¿¡]\s+|\n\s*[-*]?\s*)(Considere|Observe|Fíjese|Recuerde|Suponga|Calcule|Pruebe|"
-         r"Escriba|Elija|Pulse|Compruebe|Imagine|Tenga)\b", "tú: «considera», «observa», «fíjate»…"),  # fmt: skip
+    Rule(
+        r"(?:^|[.!?¿¡]\s+|\n\s*[-*]?\s*)(Considere|Observe|Fíjese|Recuerde|Suponga|Calcule|Pruebe|"
+        r"Escriba|Elija|Pulse|Compruebe|Imagine|Tenga)\b",
+        "tú: «considera», «observa», «fíjate»…",
+    ),  # fmt: skip
     # Typography.
     Rule(r"[\"“”]", "Spanish quotation marks «…»"),
     Rule(r"\d(\\?%)", "a space before the percent sign: «85 %» (TeX: 85\\,\\%)"),
@@ -97,12 +112,17 @@ DECIMAL_LIST_RULES = [
     Rule(r"\d,\d+,\s*\d", "separate decimals with «;» in Spanish: «0,60; 0,25 y 0,14»"),
     Rule(r"\d,\s+\d+,\d", "separate decimals with «;» in Spanish: «1; 0,5»"),
     Rule(r"\{,\}\d+\s*,", "separate decimals with «;» in Spanish TeX: (0{,}6;\\ 0{,}1)"),
-    Rule(r"\d\s*,\s*(\\[ ,;:!]\s*)*-?\d+\{,\}", "separate decimals with «;» in Spanish TeX: (1;\\ 0{,}5)"),
+    Rule(
+        r"\d\s*,\s*(\\[ ,;:!]\s*)*-?\d+\{,\}",
+        "separate decimals with «;» in Spanish TeX: (1;\\ 0{,}5)",
+    ),
 ]
 
 SOURCES_HEADING = re.compile(r"^##\s+Fuentes\b.*$", re.MULTILINE)
 HTML_TAG = re.compile(r"<[^>\n]+>")
-ADMONITION_TITLE = re.compile(r'^(\s*(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*\s+)"([^"\n]*)"', re.MULTILINE)
+ADMONITION_TITLE = re.compile(
+    r'^(\s*(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*\s+)"([^"\n]*)"', re.MULTILINE
+)
 ATTR_LIST = re.compile(r"\{:?\s*[.#][^}\n]*\}")
 
 
@@ -131,7 +151,9 @@ def _page_text(path: Path) -> Text:
 
 
 def _figure_texts(path: Path) -> list[Text]:
-    found = figures.page_figures(path.read_text(encoding="utf-8"), path.relative_to(DOCS).as_posix())
+    found = figures.page_figures(
+        path.read_text(encoding="utf-8"), path.relative_to(DOCS).as_posix()
+    )
     return [Text(f"{rel(path)} (figure {spec.name}, text)", "\n".join(spec.text.values()))
             for _, spec in found if spec.text]  # fmt: skip
 
@@ -142,11 +164,15 @@ def _lab_texts(path: Path) -> list[Text]:
     for n, cell in enumerate(notebook["cells"], 1):
         if cell["cell_type"] == "markdown":
             text = "".join(cell["source"])
-            text = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", lambda m: _blank(m[0]), text, flags=re.DOTALL)
+            text = re.sub(
+                r"(`+)(?!`).*?(?<!`)\1(?!`)", lambda m: _blank(m[0]), text, flags=re.DOTALL
+            )
             text = re.sub(r"\]\([^)\n]*\)|<?https?://[^\s)>\]]+>?", lambda m: _blank(m[0]), text)
             text = HTML_TAG.sub(lambda m: _blank(m[0]), text)
             heading = SOURCES_HEADING.search(text)
-            out.append(Text(f"{rel(path)} (cell {n})", text, 1, heading.start() if heading else None))
+            out.append(
+                Text(f"{rel(path)} (cell {n})", text, 1, heading.start() if heading else None)
+            )
     return out
 
 
@@ -193,7 +219,11 @@ def _problems(rules: list[Rule], where: str) -> list[str]:
             continue
         for rule in rules:
             for m in rule.finditer(text.text):
-                if rule.english_words and text.sources_from is not None and m.start() >= text.sources_from:
+                if (
+                    rule.english_words
+                    and text.sources_from is not None
+                    and m.start() >= text.sources_from
+                ):
                     continue
                 context = " ".join(text.text[max(0, m.start() - 30) : m.end() + 30].split())
                 problems.append(f"{text.where}:{text.line_of(m.start())}: {m[0].strip()!r} → "

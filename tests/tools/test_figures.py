@@ -81,10 +81,16 @@ def test_inline_svg_in_both_languages(snippets) -> None:
     assert en.data == es.data, "the language changes words, never numbers"
     for rendered in (en, es):
         svg = rendered.svg
-        assert svg.startswith('<svg class="it-graphic__svg" role="img" aria-labelledby="figure-line-title"')
+        assert svg.startswith(
+            '<svg class="it-graphic__svg" role="img" aria-labelledby="figure-line-title"'
+        )
         assert '<title id="figure-line-title">A curve and a bar.</title>' in svg
         assert not re.search(r"#[0-9a-fA-F]{6}\b", svg), "sentinel colours become CSS variables"
-        assert "var(--it-fig-c0)" in svg and "var(--it-fig-c2)" in svg and "var(--it-fig-muted)" in svg
+        assert (
+            "var(--it-fig-c0)" in svg
+            and "var(--it-fig-c2)" in svg
+            and "var(--it-fig-muted)" in svg
+        )
         assert "font-family" not in svg and "DejaVu" not in svg, "the page's font"
         ids = re.findall(r'\bid="([^"]+)"', svg)
         assert ids and all(i.startswith("figure-line-") for i in ids)
@@ -92,15 +98,25 @@ def test_inline_svg_in_both_languages(snippets) -> None:
     assert "0,693" in texts and "0,2" in texts and not re.search(r"\d\.\d", texts)
     assert "0.693" in " ".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", en.svg))
     kinds = [item["kind"] for item in en.data]
-    assert kinds == ["line", "line", "rect", "annotation", "limits"]  # the curve, the guide, the bar
+    assert kinds == [
+        "line",
+        "line",
+        "rect",
+        "annotation",
+        "limits",
+    ]  # the curve, the guide, the bar
 
 
 def test_figure_errors_name_the_source(snippets) -> None:
-    (snippets / "demo" / "line.py").write_text(SOURCE.replace('text["x"]', 'text["y"]'), encoding="utf-8")
+    (snippets / "demo" / "line.py").write_text(
+        SOURCE.replace('text["x"]', 'text["y"]'), encoding="utf-8"
+    )
     [(_, spec)] = figures.page_figures(FENCE, "demo.md")
     with pytest.raises(figures.FigureError, match=r"text\['y'\] is used"):
         figures.render(spec, "en", cache=False)
-    (snippets / "demo" / "line.py").write_text(SOURCE.replace("plt.subplots()", "plt.subplots(figsize=(8, 3))"))
+    (snippets / "demo" / "line.py").write_text(
+        SOURCE.replace("plt.subplots()", "plt.subplots(figsize=(8, 3))")
+    )
     with pytest.raises(figures.FigureError, match="5 in wide"):
         figures.render(spec, "en", cache=False)
     (snippets / "demo" / "line.py").write_text("import nothing_here\n")
