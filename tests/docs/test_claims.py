@@ -44,7 +44,7 @@ RETIRED = [
     Retired("index", r"can be read in any order|se pueden leer en cualquier orden",
             "kl-in-practice has other pages as prerequisites"),
     Retired("char-language-model", r"at its best at \$T = 1\$|best at the temperature it was\s+trained"
-            r"|mejor a la temperatura con la que se entren|en su mejor punto en \$T = 1\$",
+            r"|mejor a la temperatura con la que se entren|en su mejor punto en \$T = 1\$|rinde mejor a \$T = 1\$",
             "with weight decay the training loss is lowest near T = 0.9; the lab scans T and asserts the calibration condition"),
 ]  # fmt: skip
 
