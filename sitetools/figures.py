@@ -75,12 +75,12 @@ STYLE: dict[str, Any] = {
     "font.family": "sans-serif",
     # 5 in is 360 units of the viewBox: at 390 px the figure is drawn at about 1:1, so
     # these are the sizes a phone shows (in px); wider screens scale them up.
-    "font.size": 12,
-    "axes.labelsize": 12,
-    "axes.titlesize": 12,
-    "xtick.labelsize": 11,
-    "ytick.labelsize": 11,
-    "legend.fontsize": 11,
+    "font.size": 13,
+    "axes.labelsize": 13,
+    "axes.titlesize": 13,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
     "legend.frameon": False,
     "mathtext.fontset": "dejavusans",
     "axes.unicode_minus": True,
@@ -102,7 +102,7 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "infotheory",
 }
-STYLE_VERSION = "4"  # bump when the rendering below changes, to renew the cache
+STYLE_VERSION = "5"  # bump when the rendering below changes, to renew the cache
 
 
 class FigureError(ValueError):

@@ -26,4 +26,4 @@ ax.set_xlim(0, 2.2)
 ax.set_xticks(np.arange(0, 2.1, 0.5))
 ax.set_ylim(-0.5, 2.1)
 ax.set_xlabel(text["x"])
-ax.legend(loc="upper right", ncols=2)
+ax.legend(loc="upper right", ncols=2, handlelength=1.2, columnspacing=1.2)  # clear of the axis

@@ -15,6 +15,7 @@ k = np.argmax(gap > 0)
 crossing = np.interp(0.0, gap[k - 1:k + 1], d[k - 1:k + 1])
 
 fig, ax = plt.subplots()
+fig.set_size_inches(5, 3.4)  # room for the legend above the plot
 ax.plot(d, centred, "o-", color="C0", markersize=3, label=text["centred"])
 ax.plot(d, one_mode, "o-", color="C1", markersize=3, label=text["one_mode"])
 ax.axhline(np.log(2), color=MUTED, linestyle=":", linewidth=0.8)
@@ -25,4 +26,5 @@ ax.annotate(f"{text['crossing']} d ≈ {num(crossing, 2)}", (crossing, 0.3), xyt
 ax.set_ylim(0, 1.6)
 ax.set_xlabel(text["x"])
 ax.set_ylabel(text["y"])
-ax.legend(loc="upper left", handlelength=1.5)  # keep clear of the crossing line
+ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, handlelength=1.5,
+          columnspacing=1.2)  # above the plot: inside, the Spanish one crosses the crossing line

@@ -13,9 +13,10 @@ fig, ax = plt.subplots()
 ax.plot(L, forward, color="C0", label=text["forward"])
 ax.plot(L, reverse, color="C1", label=text["reverse"])
 ax.plot(L, forward[-1] + (L - L[-1]) / np.pi, color=MUTED, linestyle="--", linewidth=0.8)
-ax.annotate(f"{text['slope']} ≈ {num(1 / np.pi, 3)}", (L[20], forward[20]), xytext=(-130, 30),
+ax.annotate(f"{text['slope']} ≈ {num(1 / np.pi, 3)}", (L[20], forward[20]), xytext=(-118, 34),
             textcoords="offset points", color=FG, arrowprops={"arrowstyle": "-", "color": MUTED})
-ax.annotate(num(reverse[-1], 4), (L[-1], reverse[-1]), xytext=(-40, 8), textcoords="offset points", color=FG)
+ax.annotate(num(reverse[-1], 4), (L[-1], reverse[-1]), xytext=(0, 6), textcoords="offset points",
+            ha="right", va="bottom", color=FG)
 ax.set_xlim(5, 50)
 ax.set_ylim(0, None)
 ax.set_xlabel(text["x"])

@@ -15,8 +15,8 @@ fig.set_size_inches(5, 3.4)
 rows = [0, 1]
 ax.barh(rows, h, color="C0", label=text["entropy"])
 ax.barh(rows, d, left=h, color="C1", label=text["divergence"])
-for row in rows:
-    ax.annotate(f"{num(h[row], 3)} + {num(d[row], 3)} = {num(ce[row], 3)}", (ce[row], row),
+for row in rows:  # on two lines: one is wider than the room right of the bar
+    ax.annotate(f"{num(h[row], 3)} + {num(d[row], 3)}\n= {num(ce[row], 3)}", (ce[row], row),
                 xytext=(6, 0), textcoords="offset points", va="center", color=FG)
 ax.set_yticks(rows, [text["legal"], text["poetry"]])
 ax.invert_yaxis()

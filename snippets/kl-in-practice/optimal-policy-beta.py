@@ -18,7 +18,7 @@ for i, (label, probs, colour) in enumerate(series):
     bars = ax.bar(x + (i - 1.5) * width, probs, width, color=colour, label=label)
     rare = bars[-1]
     ax.annotate(num(probs[-1], 3), (rare.get_x() + rare.get_width() / 2, probs[-1]),
-                xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=10,
+                xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=11,
                 rotation=90)  # upright labels would be wider than the bars
 ax.set_xticks(x, [text["response"].format(num(r, 1)) for r in reward])
 ax.set_ylim(0, 1.08)

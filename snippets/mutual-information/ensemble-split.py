@@ -1,4 +1,6 @@
 """The predictive entropy of a four-member ensemble on two inputs, split into expected entropy (data noise) and mutual information (disagreement)."""
+import textwrap
+
 import numpy as np
 import matplotlib.pyplot as plt
 from infotheory import entropy, mutual_information
@@ -9,7 +11,7 @@ unsure = np.array([[0.90, 0.05, 0.05], [0.05, 0.90, 0.05],
                    [0.05, 0.05, 0.90], [0.90, 0.05, 0.05]])
 
 fig, ax = plt.subplots()
-fig.set_size_inches(5, 3.6)
+fig.set_size_inches(5, 3.8)  # room for the three-line Spanish input labels
 for x, members in enumerate([noisy, unsure]):
     joint = members / len(members)
     expected = entropy(members, base=2).mean()
@@ -25,7 +27,9 @@ for x, members in enumerate([noisy, unsure]):
                 xytext=(5, 0), textcoords="offset points", va="center")
     ax.annotate("= " + num(total, 3), xy=(x, total), xytext=(0, 5),
                 textcoords="offset points", ha="center", va="bottom")
-ax.set_xticks([0, 1], [text["noisy"], text["unsure"]])
+labels = ["\n".join(textwrap.fill(line, 16) for line in text[key].split("\n"))
+          for key in ("noisy", "unsure")]  # long lines of the two labels run together
+ax.set_xticks([0, 1], labels)
 ax.set_xlim(-0.45, 1.65)
 ax.set_ylim(0, 1.85)
 ax.set_ylabel(text["bits"])

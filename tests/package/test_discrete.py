@@ -94,7 +94,8 @@ def test_js_is_finite_where_kl_is_infinite():
 
 # -------------------------------------------------------------- base
 
-@pytest.mark.parametrize("base", [2, 2.0, np.float32(2.0), math.e, 10, 0.5, 1e-3, 1e6, 1.0001])
+# Bases below 1 are refused (tests/package/test_checks.py).
+@pytest.mark.parametrize("base", [2, 2.0, np.float32(2.0), math.e, 10, 1e6, 1.0001])
 def test_base_divides_by_log_base(base):
     p, q = [0.7, 0.2, 0.1], [0.2, 0.3, 0.5]
     b = math.log(float(base))

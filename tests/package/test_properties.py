@@ -78,7 +78,7 @@ def test_permutation_invariance(p, data):
 
 
 @HYPOTHESIS
-@given(distribution_pairs(), st.floats(1e-3, 1e3).filter(lambda b: abs(b - 1) > 1e-3))
+@given(distribution_pairs(), st.floats(1.001, 1e3))
 def test_base_conversion(pair, base):
     p, q = pair
     assert entropy(p, base=2) == pytest.approx(entropy(p) / LN2, rel=1e-14, abs=1e-300)
