@@ -9,14 +9,13 @@ the inline SVG); CONTRIBUTING.md, "Figures", is the authors' side. Here:
    naming the page and the source.
 2. ``on_page_content``: the markers become ``<figure id="figure-<name>">`` with the SVG,
    drawn in the page's language, and the rendered caption as its ``<figcaption>``.
-3. ``frontend/theme/figures.css`` (the colours of both palettes, the size) is published
-   as ``assets/stylesheets/figures.css``.
+3. ``frontend/theme/figures.css`` (size, caption), followed by the colours of both
+   palettes (``figures.palette_css()``), is published as ``assets/stylesheets/figures.css``.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -87,4 +86,5 @@ def on_page_content(html_content, page, config, files):
 def on_post_build(config):
     target = Path(config.site_dir) / CSS_URL
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(CSS_SOURCE, target)
+    css = CSS_SOURCE.read_text(encoding="utf-8") + "\n" + figures.palette_css()
+    target.write_text(css, encoding="utf-8")

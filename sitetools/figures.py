@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import html
 import io
 import json
 import re
@@ -59,13 +60,26 @@ CYCLE = ["#0000a0", "#0000a1", "#0000a2", "#0000a3", "#0000a4", "#0000a5"]  # "C
 CSS_VARS = {FG: "--it-fig-fg", MUTED: "--it-fig-muted"} | {
     colour: f"--it-fig-c{i}" for i, colour in enumerate(CYCLE)
 }
-# For PNG previews (the CLI): the values frontend/theme/figures.css gives the variables.
+# The values of those variables in each palette: the page's stylesheet is written from
+# these (palette_css(), published by hooks/figures.py), and so are the PNG previews.
 PALETTES = {
     "light": {"bg": "#ffffff", FG: "#1f2330", MUTED: "#6b7080",
               **dict(zip(CYCLE, ["#3949ab", "#d84315", "#2e7d32", "#8e24aa", "#00838f", "#6d4c41"]))},
     "dark": {"bg": "#1e2129", FG: "#e2e4e9", MUTED: "#8b90a0",
              **dict(zip(CYCLE, ["#8c9eff", "#ff8a65", "#81c784", "#ce93d8", "#4dd0e1", "#bcaaa4"]))},
 }  # fmt: skip
+SCHEMES = {"light": "default", "dark": "slate"}  # Material's data-md-color-scheme
+
+
+def palette_css() -> str:
+    """The figures' CSS variables in both palettes, from :data:`PALETTES`."""
+    blocks = []
+    for palette, scheme in SCHEMES.items():
+        values = PALETTES[palette] | {FG: "var(--md-default-fg-color)"}  # the page's text
+        lines = "".join(f"  {var}: {values[colour]};\n" for colour, var in CSS_VARS.items())
+        blocks.append(f'[data-md-color-scheme="{scheme}"] .md-typeset .it-graphic {{\n{lines}}}\n')
+    return "/* Written by sitetools.figures.palette_css() from PALETTES. */\n" + "\n".join(blocks)
+
 
 WIDTH_IN = 5.0
 STYLE: dict[str, Any] = {
@@ -102,7 +116,6 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "infotheory",
 }
-STYLE_VERSION = "5"  # bump when the rendering below changes, to renew the cache
 
 
 class FigureError(ValueError):
@@ -309,15 +322,13 @@ def fingerprint(fig: Any) -> list[dict[str, Any]]:
     Lines, bars and other patches, filled areas and scatter points, per axes, and the
     positions of the annotations. Words are left out (they depend on the language).
     """
-    from matplotlib.collections import Collection
-    from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
     from matplotlib.text import Annotation
 
     out: list[dict[str, Any]] = []
     for n, ax in enumerate(fig.get_axes()):
         for line in ax.get_lines():
-            if isinstance(line, Line2D) and line.get_visible():
+            if line.get_visible():
                 xy = np.asarray(line.get_xydata(), dtype=float)
                 out.append(
                     {"axes": n, "kind": "line", "x": _round(xy[:, 0]), "y": _round(xy[:, 1])}
@@ -330,11 +341,10 @@ def fingerprint(fig: Any) -> list[dict[str, Any]]:
                 out.append({"axes": n, "kind": type(patch).__name__,
                             "xy": _round(patch.get_path().vertices)})  # fmt: skip
         for coll in ax.collections:
-            if isinstance(coll, Collection):
-                verts = [p.vertices for p in coll.get_paths()]
-                flat = np.concatenate(verts) if verts else np.zeros((0, 2))
-                out.append({"axes": n, "kind": "collection", "paths": _round(flat),
-                            "offsets": _round(coll.get_offsets())})  # fmt: skip
+            verts = [p.vertices for p in coll.get_paths()]
+            flat = np.concatenate(verts) if verts else np.zeros((0, 2))
+            out.append({"axes": n, "kind": "collection", "paths": _round(flat),
+                        "offsets": _round(coll.get_offsets())})  # fmt: skip
         for child in ax.texts:
             if isinstance(child, Annotation):
                 out.append({"axes": n, "kind": "annotation", "xy": _round(child.xy)})
@@ -378,24 +388,15 @@ def to_inline_svg(svg: str, name: str, alt: str) -> str:
     body = re.sub(r'href="#([^"]+)"', rf'href="#figure-{name}-\1"', body)
     for colour, var in CSS_VARS.items():
         body = re.sub(re.escape(colour), f"var({var})", body, flags=re.IGNORECASE)
-    title = f'<title id="figure-{name}-title">{_escape(alt)}</title>'
+    title = f'<title id="figure-{name}-title">{html.escape(alt)}</title>'
     return head + title + body.strip()
-
-
-def _escape(value: str) -> str:
-    return (
-        value.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
 
 
 def _cache_key(spec: FigureSpec, lang: str) -> str:
     import matplotlib
 
     digest = hashlib.sha256()
-    for part in (STYLE_VERSION, matplotlib.__version__, lang, spec.name, spec.alt,
+    for part in (Path(__file__).read_text(encoding="utf-8"), matplotlib.__version__, lang, spec.name, spec.alt,
                  json.dumps(spec.text, sort_keys=True), spec.path.read_text(encoding="utf-8")):  # fmt: skip
         digest.update(part.encode() + b"\0")
     for module in sorted((ROOT / "infotheory").glob("*.py")):  # the numbers come from here

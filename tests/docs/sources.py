@@ -158,8 +158,12 @@ def parse(path: Path) -> Source:
             for offset, line in enumerate(fence_prose("\n".join(body), FENCE_PROSE_KEYS[lang]).split("\n")):
                 prose_lines[i + 1 + offset] = " " * len(indent) + line
         i = j + 1
-    prose = "\n".join(prose_lines)
-    # Front matter, HTML comments, inline code, link targets and bare URLs are not prose.
+    source.prose = blank_non_prose("\n".join(prose_lines))
+    return source
+
+
+def blank_non_prose(prose: str) -> str:
+    """Front matter, HTML comments, inline code, link targets and bare URLs blanked out."""
     patterns = [
         r"\A---\n.*?\n---\n",
         r"<!--.*?-->",
@@ -170,8 +174,7 @@ def parse(path: Path) -> Source:
     ]
     for pattern in patterns:
         prose = re.sub(pattern, lambda m: _blank(m[0]), prose, flags=re.DOTALL | re.MULTILINE)
-    source.prose = prose
-    return source
+    return prose
 
 
 # The keys of an ```exercise fence (CONTRIBUTING.md, "Exercises") whose values are

@@ -84,16 +84,12 @@ def test_figure_source_is_plain(source: str) -> None:
     )
 
 
-def _rendered(spec: figures.FigureSpec, lang: str) -> figures.Rendered:
-    return figures.render(spec, lang)
-
-
 SVG_TEXT_RE = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 
 
 @pytest.mark.parametrize(("name", "lang", "spec"), ALL, ids=IDS)
 def test_figure_draws_in_its_language(name: str, lang: str, spec: figures.FigureSpec) -> None:
-    svg = _rendered(spec, lang).svg
+    svg = figures.render(spec, lang).svg
     assert svg.startswith("<svg ") and 'role="img"' in svg, f"{spec.source}: an inline SVG image"
     assert f'<title id="figure-{spec.name}-title">' in svg, (
         f"{spec.source}: its text alternative is its title"
@@ -116,7 +112,7 @@ def test_figure_draws_in_its_language(name: str, lang: str, spec: figures.Figure
 @pytest.mark.parametrize("source", sorted({s.source for _, _, s in ALL}))
 def test_figure_plots_the_recorded_numbers(source: str) -> None:
     specs = {lang: s for _, lang, s in ALL if s.source == source}
-    en, es = (_rendered(specs[lang], lang).data for lang in ("en", "es"))
+    en, es = (figures.render(specs[lang], lang).data for lang in ("en", "es"))
     assert en == es, f"snippets/{source}: English and Spanish plot different numbers"
     record = json.loads(figures.LOCK.read_text(encoding="utf-8")) if figures.LOCK.is_file() else {}
     assert source in record, (

@@ -19,7 +19,7 @@ import pytest
 
 from sitetools import figures
 
-from .sources import DOCS, ROOT, language, notebooks, pages, parse, rel
+from .sources import DOCS, ROOT, _blank, blank_non_prose, language, notebooks, pages, parse, rel
 
 
 @dataclass(frozen=True)
@@ -126,10 +126,6 @@ ADMONITION_TITLE = re.compile(
 ATTR_LIST = re.compile(r"\{:?\s*[.#][^}\n]*\}")
 
 
-def _blank(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
-
-
 @dataclass(frozen=True)
 class Text:
     where: str  # file, for messages
@@ -164,11 +160,7 @@ def _lab_texts(path: Path) -> list[Text]:
     for n, cell in enumerate(notebook["cells"], 1):
         if cell["cell_type"] == "markdown":
             text = "".join(cell["source"])
-            text = re.sub(
-                r"(`+)(?!`).*?(?<!`)\1(?!`)", lambda m: _blank(m[0]), text, flags=re.DOTALL
-            )
-            text = re.sub(r"\]\([^)\n]*\)|<?https?://[^\s)>\]]+>?", lambda m: _blank(m[0]), text)
-            text = HTML_TAG.sub(lambda m: _blank(m[0]), text)
+            text = HTML_TAG.sub(lambda m: _blank(m[0]), blank_non_prose(text))
             heading = SOURCES_HEADING.search(text)
             out.append(
                 Text(f"{rel(path)} (cell {n})", text, 1, heading.start() if heading else None)
