@@ -14,6 +14,7 @@ calling thread, with the same results.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -21,13 +22,18 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
-__all__ = ["BLOCK_BYTES", "for_each_row_block", "thread_count"]
+from ._arrays import is_bfloat16, widen_bfloat16
+
+__all__ = ["BLOCK_BYTES", "SCRATCH_BYTES", "RowBlocks", "for_each_row_block", "thread_count"]
 
 #: Target size of one scratch buffer: half of a 2 MiB per-core L2 cache. Measured side by
 #: side (benchmarks/bench_logits.py) on the 2-core benchmark machine, 1 MiB beat 512 KiB
 #: by 15-30% on cross-entropy (rows of 128000 floats then come four to a block, not one);
 #: 2 MiB spills out of L2 and is nearly twice as slow.
 BLOCK_BYTES = 1024 * 1024
+
+#: Cap on the scratch memory of one call, over all threads and buffers.
+SCRATCH_BYTES = 8 * 1024 * 1024
 
 #: Below this many elements, starting threads costs more than it saves.
 _PARALLEL_MIN_ELEMENTS = 1 << 20
@@ -80,9 +86,13 @@ def for_each_row_block(
     one contiguous chunk per thread. An exception raised by ``work`` in any
     thread is re-raised here.
     """
-    itemsize = np.dtype(dtype).itemsize
-    block_rows = max(1, BLOCK_BYTES // max(1, n_cols * itemsize))
+    row_bytes = max(1, n_cols * np.dtype(dtype).itemsize)
     threads = thread_count() if n_rows * n_cols >= _PARALLEL_MIN_ELEMENTS else 1
+    # Every thread holds `buffers` scratch blocks of at least one row: keep their total
+    # under SCRATCH_BYTES whatever the number of cores, by smaller blocks, then fewer threads.
+    threads = max(1, min(threads, SCRATCH_BYTES // (buffers * row_bytes)))
+    block_bytes = min(BLOCK_BYTES, SCRATCH_BYTES // (threads * buffers))
+    block_rows = max(1, block_bytes // row_bytes)
     threads = max(1, min(threads, -(-n_rows // block_rows)))
 
     def run_chunk(start: int, stop: int) -> None:
@@ -102,3 +112,93 @@ def for_each_row_block(
     wait(futures)  # let every chunk finish before reporting the first error
     for future in futures:
         future.result()
+
+
+class RowBlocks:
+    """The rows of an array along a class axis, read a block at a time.
+
+    ``arr`` may have any layout: a shifted or strided view such as ``logits[:, :-1]``,
+    Fortran order, a class axis other than the last, broadcast (zero-stride) batch
+    dimensions, float16 or bfloat16 data. The class axis is moved last (a view), and
+    :meth:`read` returns rows ``lo:hi`` of the flattened batch as a 2-D array in the
+    compute dtype (float32, or float64 for float64 input): the array's own memory when
+    that is already such an array (same dtype, contiguous rows, inside one run of the
+    batch), otherwise a copy into the caller's cache-sized buffer. Nothing of the size
+    of the input is ever allocated. With a ``temperature`` other than 1 the rows come
+    divided by it (always into the buffer).
+    """
+
+    def __init__(self, arr: np.ndarray, axis: int, *, dtype: np.dtype | None = None,
+                 temperature: float = 1.0) -> None:
+        moved = np.moveaxis(arr, axis, -1)
+        self.batch_shape: tuple[int, ...] = moved.shape[:-1]
+        self.n_cols: int = moved.shape[-1]
+        self.n_rows: int = math.prod(self.batch_shape)
+        self.source_dtype = arr.dtype
+        self.bfloat16 = is_bfloat16(arr.dtype)
+        natural = np.float64 if arr.dtype == np.float64 else np.float32
+        self.dtype = np.dtype(natural if dtype is None else dtype)
+        self.temperature = temperature
+        # Collapse the innermost batch dimensions that are evenly spaced in memory into
+        # one run of `run` rows with stride `row_stride`; the others index runs.
+        shape, strides = list(self.batch_shape), list(moved.strides[:-1])
+        run, row_stride = 1, 0
+        while shape:
+            size, stride = shape[-1], strides[-1]
+            if size != 1 and run != 1 and stride != row_stride * run:
+                break
+            if run == 1:
+                row_stride = stride
+            run *= size
+            shape.pop()
+            strides.pop()
+        self._outer_shape = tuple(shape)
+        self._run = max(run, 1)
+        self._row_stride = row_stride
+        self._col_stride = moved.strides[-1]
+        self._moved = moved
+        self._direct = (
+            arr.dtype == self.dtype and self._col_stride == self.dtype.itemsize
+        ) or self.n_cols == 1 and arr.dtype == self.dtype
+
+    def at_temperature(self, temperature: float) -> RowBlocks:
+        """The same rows, divided by another temperature."""
+        other = object.__new__(RowBlocks)
+        other.__dict__.update(self.__dict__)
+        other.temperature = temperature
+        return other
+
+    def _segment(self, run_index: int) -> np.ndarray:
+        """Rows ``run_index * run`` onwards, one run of them, as a 2-D view."""
+        index = np.unravel_index(run_index, self._outer_shape) if self._outer_shape else ()
+        first = self._moved[index] if index else self._moved
+        start = first[(0,) * (first.ndim - 1)]  # the run's first row
+        return np.lib.stride_tricks.as_strided(
+            start, shape=(self._run, self.n_cols),
+            strides=(self._row_stride, self._col_stride), writeable=False,
+        )
+
+    def _copy(self, rows: np.ndarray, out: np.ndarray) -> None:
+        if self.bfloat16:
+            widen_bfloat16(rows, out)
+        else:
+            np.copyto(out, rows, casting="unsafe")
+
+    def read(self, lo: int, hi: int, buf: np.ndarray) -> np.ndarray:
+        """Rows ``lo:hi`` in the compute dtype; ``buf`` holds at least ``hi - lo`` rows."""
+        run_index, offset = divmod(lo, self._run)
+        out = buf[: hi - lo]
+        if self._direct and offset + (hi - lo) <= self._run:
+            view = self._segment(run_index)[offset:offset + hi - lo]
+            if self.temperature == 1.0:
+                return view
+            return np.divide(view, self.temperature, out=out)
+        done = 0
+        while done < hi - lo:
+            run_index, offset = divmod(lo + done, self._run)
+            take = min(self._run - offset, hi - lo - done)
+            self._copy(self._segment(run_index)[offset:offset + take], out[done:done + take])
+            done += take
+        if self.temperature != 1.0:
+            np.divide(out, self.temperature, out=out)
+        return out
