@@ -179,8 +179,10 @@ class RowBlocks:
         )
 
     def _copy(self, rows: np.ndarray, out: np.ndarray) -> None:
-        if self.bfloat16:
+        if self.bfloat16 and out.dtype == np.float32:
             widen_bfloat16(rows, out)
+        elif self.bfloat16:  # into float64: through float32, which holds it exactly
+            np.copyto(out, widen_bfloat16(rows, np.empty(rows.shape, dtype=np.float32)))
         else:
             np.copyto(out, rows, casting="unsafe")
 
@@ -192,7 +194,7 @@ class RowBlocks:
             view = self._segment(run_index)[offset:offset + hi - lo]
             if self.temperature == 1.0:
                 return view
-            return np.divide(view, self.temperature, out=out)
+            return self._divide(view, out)
         done = 0
         while done < hi - lo:
             run_index, offset = divmod(lo + done, self._run)
@@ -200,5 +202,15 @@ class RowBlocks:
             self._copy(self._segment(run_index)[offset:offset + take], out[done:done + take])
             done += take
         if self.temperature != 1.0:
-            np.divide(out, self.temperature, out=out)
+            self._divide(out, out)
         return out
+
+    def _divide(self, rows: np.ndarray, out: np.ndarray) -> np.ndarray:
+        try:
+            with np.errstate(over="raise"):
+                return np.divide(rows, self.temperature, out=out)
+        except FloatingPointError:
+            raise ValueError(
+                f"logits / temperature overflows {self.dtype} (temperature "
+                f"{self.temperature!r} is too small for logits this large)"
+            ) from None

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 from numpy.typing import ArrayLike, NDArray
+
+from ._arrays import as_array, is_bfloat16, widen_bfloat16
 
 __all__ = [
     "as_distribution",
@@ -57,8 +60,10 @@ def positive_scalar(value: float, name: str) -> float:
 
 def as_real_array(values: ArrayLike, name: str) -> NDArray[np.floating]:
     """Convert to a floating array, refusing booleans, complex numbers and objects."""
-    arr = np.asarray(values)
+    arr = as_array(values, name)
     kind = arr.dtype.kind
+    if is_bfloat16(arr.dtype):
+        return widen_bfloat16(arr, np.empty(arr.shape, dtype=np.float32))
     if kind in "iu":
         return arr.astype(np.float64)
     if kind == "f":
@@ -171,18 +176,39 @@ def broadcast_pair(
     return np.broadcast_to(p, shape), np.broadcast_to(q, shape)
 
 
-def as_logits(values: ArrayLike, name: str) -> NDArray[np.floating]:
-    """Validate an array of logits: real, at least 1-D, not empty.
+def as_logits(values: ArrayLike, name: str) -> NDArray[Any]:
+    """Validate an array of logits: real floating data (or integers), at least 1-D.
 
-    Finiteness is checked by the caller, usually for free from the row maxima:
-    NaN and ``+inf`` are errors, ``-inf`` is a masked (probability 0) class.
+    float16, float32, float64 and bfloat16 arrays are returned as they are, sharing the
+    caller's memory (torch tensors and DLPack objects included, see :mod:`._arrays`), so
+    that the blocked functions can widen them one block at a time; integers become
+    float64. An empty batch is allowed here (the callers give it torch's meaning); no
+    classes is not. Finiteness is checked by the caller, usually for free from the row
+    sums: NaN and ``+inf`` are errors, ``-inf`` is a masked (probability 0) class.
     """
-    arr = as_real_array(values, name)
+    arr = as_array(values, name)
+    if arr.dtype.kind == "f" and not arr.dtype.isnative:
+        arr = arr.astype(arr.dtype.newbyteorder("="))  # byte-swapped data: one copy
+    dtype = arr.dtype
+    if is_bfloat16(dtype) or dtype in _LOGIT_DTYPES:
+        pass
+    elif dtype.kind == "f":
+        raise TypeError(
+            f"{name} has dtype {dtype} (extended precision), which is not supported: "
+            f"pass {name}.astype(np.float64)"
+        )
+    elif dtype.kind in "iu":
+        arr = arr.astype(np.float64)
+    elif dtype.kind == "b":
+        raise TypeError(f"{name} must hold real numbers, got booleans")
+    else:
+        raise TypeError(f"{name} must hold real numbers, got dtype {dtype}")
     if arr.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension, got a scalar")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
     return arr
+
+
+_LOGIT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
 def check_row_maxima(maxima: NDArray[np.floating], name: str) -> None:

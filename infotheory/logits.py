@@ -168,15 +168,26 @@ def _reduce(values: NDArray[np.float64], keep: NDArray[np.bool_] | None, reducti
     """Apply ``reduction`` over the kept rows, with torch's rules for empty batches."""
     if reduction == "none":
         return finish(values.reshape(shape) / divisor)
+    with np.errstate(over="ignore"):
+        total = values.sum()
     if reduction == "sum":
-        return np.float64(values.sum() / divisor)
+        return np.float64(total / divisor)
     count = values.size if keep is None else int(np.count_nonzero(keep))
+    if count == 0 and keep is not None and keep.size:
+        raise ValueError(
+            f"the mean {what} over no rows is undefined: every target equals ignore_index "
+            "(or every row is masked); use reduction='sum' or 'none'"
+        )
     if count == 0:
         raise ValueError(
             f"the mean {what} over no rows is undefined (every row is ignored or masked, "
             "or the batch is empty); use reduction='sum' or 'none'"
         )
-    return np.float64(values.sum() / count / divisor)
+    mean = total / count
+    if np.isinf(mean) and np.isfinite(values).all():  # the sum overflowed, the mean need not
+        with np.errstate(over="ignore"):
+            mean = (values / count).sum()
+    return np.float64(mean / divisor)
 
 
 # ------------------------------------------------------------------ softmax
@@ -309,10 +320,10 @@ def _shifted_logits(logits: ArrayLike, axis: int, temperature: float) -> np.ndar
         return np.array(x, dtype=x.dtype)
     m = np.max(x, axis=ax, keepdims=True)
     check_row_maxima(m, "logits")
-    with np.errstate(over="ignore"):  # -float max minus +float max: -inf, probability 0
+    with np.errstate(over="ignore"):  # values <= 0 can only overflow to -inf: probability 0
         z = np.subtract(x, m)
-    if t != 1.0:
-        z /= t
+        if t != 1.0:
+            z /= t
     return z
 
 
@@ -720,6 +731,11 @@ def _targets(target: ArrayLike, shape: tuple[int, ...], ax: int, compute: np.dty
             )
         classes = flat if keep is None else np.where(keep, flat, 0)
         return _Targets(classes.astype(np.intp, copy=False), None, keep, 0.0)
+    if (tgt.dtype.kind == "f" or is_bfloat16(tgt.dtype)) and tgt.shape == batch != shape:
+        raise TypeError(
+            f"target must hold integer class indices, got dtype {tgt.dtype} (probability "
+            f"targets have the logits' shape {shape})"
+        )
     if tgt.dtype.kind == "f" or is_bfloat16(tgt.dtype):
         if not allow_probs:
             raise TypeError(f"target must hold integer class indices, got dtype {tgt.dtype}")
@@ -734,14 +750,16 @@ def _targets(target: ArrayLike, shape: tuple[int, ...], ax: int, compute: np.dty
                 "padding rows of probability targets weight through mask-free rows instead, "
                 "or use class indices"
             )
-        if tol is None:
-            limit = sum_tolerance(tgt.dtype if tgt.dtype.kind == "f" else np.float32,
-                                  n_classes)
+        if tol is None and is_bfloat16(tgt.dtype):
+            limit = 1e-3  # bfloat16's epsilon is 2**-7: sum_tolerance's cap
+        elif tol is None:  # the round-off of the target's dtype, or of the one it is read in
+            limit = max(sum_tolerance(tgt.dtype, n_classes), sum_tolerance(compute, n_classes))
         else:
             limit = _check_tol(tol)
         return _Targets(None, RowBlocks(tgt, ax, dtype=compute), None, limit)
     raise TypeError(
-        f"target must hold integer class indices or float probabilities, got dtype {tgt.dtype}"
+        f"target must hold integer class indices, got dtype {tgt.dtype} (or float "
+        "probabilities of the logits' shape)"
     )
 
 
