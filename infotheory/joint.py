@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_distribution, finish, log_of_base
+from ._checks import as_joint_table, finish, log_of_base
 from ._terms import clamp, p_log_p, weighted_log_ratio
 
 __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
@@ -18,15 +18,8 @@ __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
 Result = np.float64 | NDArray[np.float64]
 
 
-def _as_joint(joint: ArrayLike, normalize: bool) -> NDArray[np.float64]:
-    """Validate a joint table and return it as float64 with shape ``(..., n_x, n_y)``."""
-    shape = np.shape(joint)
-    flat = as_distribution(joint, "joint", axis=(-2, -1), normalize=normalize)
-    return flat.reshape(shape)
-
-
 def joint_entropy(joint: ArrayLike, *, base: float | None = None,
-                  normalize: bool = False) -> Result:
+                  normalize: bool = False, tol: float | None = None) -> Result:
     r"""Joint entropy :math:`H(X, Y)` of a joint probability table.
 
     .. math::
@@ -42,17 +35,26 @@ def joint_entropy(joint: ArrayLike, *, base: float | None = None,
         Logarithm base: ``None`` (default) gives nats, ``2`` gives bits.
     normalize : bool, optional
         If True, divide the table by its sum first (e.g. to pass counts).
+    tol : float, optional
+        How far from 1 each table's sum may be. ``None`` (default) scales the
+        tolerance to the dtype and size of the table (see :func:`entropy`);
+        ignored when `normalize` is True.
 
     Returns
     -------
     numpy.float64 or numpy.ndarray
-        The joint entropy, one per table.
+        The joint entropy, one per table (an empty array for a batch of zero
+        tables).
 
     Raises
     ------
     ValueError
-        If `joint` has fewer than two dimensions, is empty, has negative,
-        NaN or infinite entries, or does not sum to 1.
+        If `joint` has fewer than two dimensions, has no entries (``n_x`` or
+        ``n_y`` is 0), has negative, NaN or infinite entries, or does not sum
+        to 1; if `base` or `tol` is invalid.
+    TypeError
+        If `joint` does not hold real numbers (or is a tensor that requires
+        grad), or `normalize` is not a bool.
 
     See Also
     --------
@@ -63,6 +65,12 @@ def joint_entropy(joint: ArrayLike, *, base: float | None = None,
     The joint entropy is the entropy of the pair :math:`(X, Y)` seen as one
     variable. It is at most :math:`H(X) + H(Y)`, with equality exactly when
     X and Y are independent; the gap is the mutual information.
+
+    A batch of zero tables (shape ``(0, n_x, n_y)``) gives an empty result.
+    Tables are held whole in memory, as one float64 copy (unlike the
+    functions of :mod:`infotheory.discrete`, which walk large inputs in
+    blocks): pass a very large table to :func:`entropy` as ``joint.reshape(-1)``
+    when only :math:`H(X, Y)` is needed.
 
     Examples
     --------
@@ -78,13 +86,13 @@ def joint_entropy(joint: ArrayLike, *, base: float | None = None,
     1.0
     """
     divisor = log_of_base(base)
-    table = _as_joint(joint, normalize)
+    table = as_joint_table(joint, "joint", normalize=normalize, tol=tol)
     h = clamp(-p_log_p(table).sum(axis=(-2, -1)))
     return finish(h / divisor)
 
 
 def conditional_entropy(joint: ArrayLike, *, base: float | None = None,
-                        normalize: bool = False) -> Result:
+                        normalize: bool = False, tol: float | None = None) -> Result:
     r"""Conditional entropy :math:`H(Y \mid X)` of a joint table ``joint[x, y]``.
 
     .. math::
@@ -102,6 +110,10 @@ def conditional_entropy(joint: ArrayLike, *, base: float | None = None,
         Logarithm base: ``None`` (default) gives nats, ``2`` gives bits.
     normalize : bool, optional
         If True, divide the table by its sum first.
+    tol : float, optional
+        How far from 1 each table's sum may be. ``None`` (default) scales the
+        tolerance to the dtype and size of the table (see :func:`entropy`);
+        ignored when `normalize` is True.
 
     Returns
     -------
@@ -110,7 +122,7 @@ def conditional_entropy(joint: ArrayLike, *, base: float | None = None,
 
     Raises
     ------
-    ValueError
+    ValueError, TypeError
         As for :func:`joint_entropy`.
 
     See Also
@@ -136,14 +148,14 @@ def conditional_entropy(joint: ArrayLike, *, base: float | None = None,
     0.5
     """
     divisor = log_of_base(base)
-    table = _as_joint(joint, normalize)
+    table = as_joint_table(joint, "joint", normalize=normalize, tol=tol)
     p_x = table.sum(axis=-1, keepdims=True)
     h = clamp(-weighted_log_ratio(table, table, p_x).sum(axis=(-2, -1)))
     return finish(h / divisor)
 
 
 def mutual_information(joint: ArrayLike, *, base: float | None = None,
-                       normalize: bool = False) -> Result:
+                       normalize: bool = False, tol: float | None = None) -> Result:
     r"""Mutual information :math:`I(X; Y)` of a joint table ``joint[x, y]``.
 
     .. math::
@@ -160,6 +172,10 @@ def mutual_information(joint: ArrayLike, *, base: float | None = None,
         Logarithm base: ``None`` (default) gives nats, ``2`` gives bits.
     normalize : bool, optional
         If True, divide the table by its sum first (e.g. to pass counts).
+    tol : float, optional
+        How far from 1 each table's sum may be. ``None`` (default) scales the
+        tolerance to the dtype and size of the table (see :func:`entropy`);
+        ignored when `normalize` is True.
 
     Returns
     -------
@@ -169,7 +185,7 @@ def mutual_information(joint: ArrayLike, *, base: float | None = None,
 
     Raises
     ------
-    ValueError
+    ValueError, TypeError
         As for :func:`joint_entropy`.
 
     See Also
@@ -200,7 +216,7 @@ def mutual_information(joint: ArrayLike, *, base: float | None = None,
     0.0
     """
     divisor = log_of_base(base)
-    table = _as_joint(joint, normalize)
+    table = as_joint_table(joint, "joint", normalize=normalize, tol=tol)
     # p(x, y) / (p(x) p(y)) as p(y | x) / p(y): the product of two small
     # marginals could underflow to 0 where the joint entry is positive
     p_x = table.sum(axis=-1, keepdims=True)

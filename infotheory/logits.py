@@ -23,13 +23,14 @@ from collections.abc import Callable, Sequence
 from typing import Literal, NamedTuple
 
 import numpy as np
-from numpy.lib.array_utils import normalize_axis_index
 from numpy.typing import ArrayLike, NDArray
 
 from ._arrays import as_array, is_bfloat16, widen_bfloat16
 from ._blocks import RowBlocks, for_each_row_block
 from ._checks import (
     as_logits,
+    check_axis,
+    check_tol,
     check_row_maxima,
     finish,
     log_of_base,
@@ -61,15 +62,14 @@ Kernel = Callable[[list[np.ndarray], list[np.ndarray], Rows], Sequence[NDArray[n
 
 # ------------------------------------------------------------------ validation
 
-def _axis_index(axis: int, ndim: int, name: str) -> int:
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"axis must be an integer, got {type(axis).__name__} {axis!r}")
-    try:
-        return normalize_axis_index(int(axis), ndim)
-    except np.exceptions.AxisError:
-        raise ValueError(
-            f"axis {axis} is out of bounds for {name} with {ndim} dimension(s)"
-        ) from None
+def _logits_and_axis(logits: ArrayLike, axis: int, name: str = "logits"
+                     ) -> tuple[np.ndarray, int]:
+    """``logits`` as an array (:func:`as_logits`) and its class axis, with classes on it."""
+    x = as_logits(logits, name)
+    ax = check_axis(axis, x.ndim, name)
+    if x.shape[ax] == 0:
+        raise ValueError(f"{name} has no classes along axis {axis} (shape {x.shape})")
+    return x, ax
 
 
 def _check_reduction(reduction: str) -> str:
@@ -244,8 +244,7 @@ def softmax(logits: ArrayLike, *, axis: int = -1, temperature: float = 1.0) -> N
     >>> softmax([2.0, 1.0, 0.1], temperature=10.0).round(3)
     array([0.366, 0.331, 0.303])
     """
-    z = _shifted_logits(logits, axis, temperature)
-    ax = _axis_index(axis, z.ndim, "logits")
+    z, ax = _shifted_logits(logits, axis, temperature)
     np.exp(z, out=z)
     z /= z.sum(axis=ax, keepdims=True)
     return z
@@ -301,35 +300,28 @@ def log_softmax(logits: ArrayLike, *, axis: int = -1, temperature: float = 1.0) 
     >>> log_softmax([2.0, 0.0], temperature=2.0).round(4)
     array([-0.3133, -1.3133])
     """
-    z = _shifted_logits(logits, axis, temperature)
-    ax = _axis_index(axis, z.ndim, "logits")
+    z, ax = _shifted_logits(logits, axis, temperature)
     with np.errstate(under="ignore"):
         e = np.exp(z)
     z -= np.log(e.sum(axis=ax, keepdims=True))
     return z
 
 
-def _shifted_logits(logits: ArrayLike, axis: int, temperature: float) -> np.ndarray:
-    """A new array ``(z - max z) / T`` along ``axis``, after checking the maxima."""
+def _shifted_logits(logits: ArrayLike, axis: int, temperature: float
+                    ) -> tuple[np.ndarray, int]:
+    """A new array ``(z - max z) / T`` along ``axis`` (and that axis), checking the maxima."""
     t = positive_scalar(temperature, "temperature")
-    x = as_logits(logits, "logits")
-    ax = _axis_index(axis, x.ndim, "logits")
-    _check_classes(x, ax, axis, "logits")
+    x, ax = _logits_and_axis(logits, axis)
     x = _float_logits(x)
     if x.size == 0:
-        return np.array(x, dtype=x.dtype)
+        return np.array(x, dtype=x.dtype), ax
     m = np.max(x, axis=ax, keepdims=True)
     check_row_maxima(m, "logits")
     with np.errstate(over="ignore"):  # values <= 0 can only overflow to -inf: probability 0
         z = np.subtract(x, m)
         if t != 1.0:
             z /= t
-    return z
-
-
-def _check_classes(x: np.ndarray, ax: int, axis: int, name: str) -> None:
-    if x.shape[ax] == 0:
-        raise ValueError(f"{name} has no classes along axis {axis} (shape {x.shape})")
+    return z, ax
 
 
 # ------------------------------------------------------------------ entropy and divergences
@@ -416,9 +408,7 @@ def entropy_from_logits(logits: ArrayLike, *, base: float | None = None, axis: i
     divisor = log_of_base(base)
     reduction = _check_reduction(reduction)
     t = positive_scalar(temperature, "temperature")
-    x = as_logits(logits, "logits")
-    ax = _axis_index(axis, x.ndim, "logits")
-    _check_classes(x, ax, axis, "logits")
+    x, ax = _logits_and_axis(logits, axis)
     src = RowBlocks(x, ax, temperature=t)
     keep = _check_mask(mask, src.batch_shape)
     (h,) = _map_rows([src], _entropy_kernel, 1, buffers=2, keep=keep)
@@ -455,15 +445,13 @@ def _pair_sources(logits_p: ArrayLike, logits_q: ArrayLike, axis: int, temperatu
     """Row readers for two logits arrays whose batch dimensions broadcast together."""
     t = positive_scalar(temperature, "temperature")
     a, b = names
-    xp = as_logits(logits_p, a)
+    xp, ax = _logits_and_axis(logits_p, axis, a)
     xq = as_logits(logits_q, b)
     if xp.ndim != xq.ndim:
         raise ValueError(
             f"{a} and {b} must have the same number of dimensions (add an axis "
             f"of length 1 to broadcast), got shapes {xp.shape} and {xq.shape}"
         )
-    ax = _axis_index(axis, xp.ndim, a)
-    _check_classes(xp, ax, axis, a)
     if xp.shape[ax] != xq.shape[ax]:
         raise ValueError(
             f"{a} and {b} must have the same number of classes along axis {axis}, "
@@ -755,20 +743,12 @@ def _targets(target: ArrayLike, shape: tuple[int, ...], ax: int, compute: np.dty
         elif tol is None:  # the round-off of the target's dtype, or of the one it is read in
             limit = max(sum_tolerance(tgt.dtype, n_classes), sum_tolerance(compute, n_classes))
         else:
-            limit = _check_tol(tol)
+            limit = check_tol(tol)
         return _Targets(None, RowBlocks(tgt, ax, dtype=compute), None, limit)
     raise TypeError(
         f"target must hold integer class indices, got dtype {tgt.dtype} (or float "
         "probabilities of the logits' shape)"
     )
-
-
-def _check_tol(tol: float) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real):
-        raise TypeError(f"tol must be a real number or None, got {tol!r}")
-    if not math.isfinite(float(tol)) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
-    return float(tol)
 
 
 def _check_smoothing(label_smoothing: float) -> float:
@@ -955,9 +935,7 @@ def cross_entropy_from_logits(
     reduction = _check_reduction(reduction)
     eps = _check_smoothing(label_smoothing)
     t = positive_scalar(temperature, "temperature")
-    x = as_logits(logits, "logits")
-    ax = _axis_index(axis, x.ndim, "logits")
-    _check_classes(x, ax, axis, "logits")
+    x, ax = _logits_and_axis(logits, axis)
     src = RowBlocks(x, ax, temperature=t)
     targets = _targets(target, x.shape, ax, src.dtype, ignore_index, tol)
     if targets.probs is None:
@@ -1066,9 +1044,7 @@ def cross_entropy_and_entropy_from_logits(
     divisor = log_of_base(base)
     reduction = _check_reduction(reduction)
     t = positive_scalar(temperature, "temperature")
-    x = as_logits(logits, "logits")
-    ax = _axis_index(axis, x.ndim, "logits")
-    _check_classes(x, ax, axis, "logits")
+    x, ax = _logits_and_axis(logits, axis)
     src = RowBlocks(x, ax, temperature=t)
     targets = _targets(target, x.shape, ax, src.dtype, ignore_index, None, allow_probs=False)
     classes = targets.classes
@@ -1130,8 +1106,8 @@ def token_logprobs(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
 
     Notes
     -----
-    Equal to ``np.take_along_axis(log_softmax(logits), target[..., None], -1)``,
-    which builds an array the size of the logits (for a batch of 4 sequences of
+    Equal, up to round-off, to
+    ``np.take_along_axis(log_softmax(logits), target[..., None], -1)``, which builds an array the size of the logits (for a batch of 4 sequences of
     2048 tokens over a 128 000-token vocabulary, 4 GB in float32) to keep 8 192
     numbers of it. Here each row costs one ``exp`` over the block.
 
@@ -1146,9 +1122,7 @@ def token_logprobs(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
     array([-0.6931,  0.    ])
     """
     t = positive_scalar(temperature, "temperature")
-    x = as_logits(logits, "logits")
-    ax = _axis_index(axis, x.ndim, "logits")
-    _check_classes(x, ax, axis, "logits")
+    x, ax = _logits_and_axis(logits, axis)
     src = RowBlocks(x, ax, temperature=t)
     targets = _targets(target, x.shape, ax, src.dtype, ignore_index, None, allow_probs=False)
     classes = targets.classes
@@ -1164,7 +1138,8 @@ def token_logprobs(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
 
 
 def perplexity(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
-               ignore_index: int | None = None, temperature: float = 1.0) -> np.float64:
+               ignore_index: int | None = None, temperature: float = 1.0,
+               tol: float | None = None) -> np.float64:
     r"""Perplexity: the exponential of the mean cross-entropy in nats.
 
     .. math::
@@ -1175,14 +1150,18 @@ def perplexity(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
     ----------
     logits : array_like
         Scores for `K` classes (vocabulary entries) along `axis`.
-    target : array_like of int
-        The observed class (next token) of each row.
+    target : array_like
+        The observed class (next token) of each row, or probability targets
+        of the logits' shape, as for :func:`cross_entropy_from_logits`.
     axis : int, optional
         The class axis (default ``-1``).
     ignore_index : int, optional
         Rows with this target (padding) are left out of the mean.
     temperature : float, optional
         :math:`T > 0` (default 1).
+    tol : float, optional
+        How far from 1 the rows of probability targets may sum, as for
+        :func:`cross_entropy_from_logits`.
 
     Returns
     -------
@@ -1222,7 +1201,7 @@ def perplexity(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
     50.0
     """
     loss = cross_entropy_from_logits(logits, target, axis=axis, ignore_index=ignore_index,
-                                     temperature=temperature)
+                                     temperature=temperature, tol=tol)
     with np.errstate(over="ignore"):
         return np.float64(np.exp(loss))
 
@@ -1261,8 +1240,12 @@ def distillation_loss(student_logits: ArrayLike, teacher_logits: ArrayLike, *,
     ignore_index : int, optional
         Rows whose target equals this value are left out of both terms.
     reduction : {"mean", "sum", "none"}, optional
-        Mean over the kept rows (default; torch's ``"batchmean"`` for the KL
-        term), their sum, or per row.
+        Mean over the kept rows (default), their sum, or per row. For 2-D
+        ``(batch, classes)`` logits the mean is torch's ``reduction="batchmean"``
+        for the KL term; for ``(batch, sequence, vocabulary)`` logits torch's
+        ``"batchmean"`` divides the sum by the batch size only, which is the
+        sequence length times this mean (pass ``reduction="sum"`` and divide
+        by the batch size to reproduce it).
     base : float, optional
         Logarithm base: ``None`` (default) gives nats, ``2`` gives bits.
 
@@ -1291,7 +1274,7 @@ def distillation_loss(student_logits: ArrayLike, teacher_logits: ArrayLike, *,
     al., section 2). This is the usual torch recipe,
     ``alpha * T**2 * F.kl_div(F.log_softmax(s / T, -1), F.softmax(t / T, -1),
     reduction="batchmean") + (1 - alpha) * F.cross_entropy(s, y)``, to float
-    precision, computed block by block without any full-size temporary.
+    precision for 2-D logits, computed block by block without any full-size temporary.
 
     References
     ----------

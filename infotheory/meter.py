@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._arrays import as_array
-from ._checks import as_logits, log_of_base
-from .logits import _axis_index, cross_entropy_and_entropy_from_logits
+from ._checks import as_logits, check_axis, log_of_base
+from .logits import cross_entropy_and_entropy_from_logits
 
 __all__ = ["CrossEntropyMeter"]
 
@@ -124,7 +124,7 @@ class CrossEntropyMeter:
             :func:`cross_entropy_from_logits`. A batch that raises adds nothing.
         """
         x = as_logits(logits, "logits")
-        ax = _axis_index(self.axis, x.ndim, "logits")
+        ax = check_axis(self.axis, x.ndim, "logits")
         if self.n_classes is not None and x.shape[ax] != self.n_classes:
             raise ValueError(
                 f"logits have {x.shape[ax]} classes along axis {self.axis}, but this meter "

@@ -1,8 +1,9 @@
 // Widget 2, "Forward vs reverse KL fit" (forward-vs-reverse page).
 //
 // The truth P = ½ N(−d, 0.7²) + ½ N(d, 0.7²) and a Gaussian model Q = N(μ, σ²), drawn over
-// the window [−6, 6]; sliders for μ, σ and d; D(P‖Q) and D(Q‖P) integrated over that
-// window by adaptive quadrature (as kl_divergence_continuous(..., lower=-6, upper=6)).
+// the window [−6, 6]; sliders for μ, σ and d; D(P‖Q) and D(Q‖P) between the two densities
+// truncated to that window and renormalised there, by adaptive quadrature (as
+// kl_divergence_continuous(..., lower=-6, upper=6, normalize=True)).
 // Three buttons move Q to the forward optimum (moment matching), to the reverse optimum
 // (Nelder–Mead from each mode and from the moment-matched Gaussian, as
 // fit_gaussian_reverse_kl) and to the reverse objective's local minimum between the modes.
@@ -22,13 +23,13 @@ const KEYS = ["D(P‖Q)", "D(Q‖P)"];
 // fit_gaussian_reverse_kl's starts: each component, then the moment-matched Gaussian.
 const START_CODES = ["(-d, 0.7)", "(d, 0.7)", "(p.mean, p.std)"];
 
-/** The readouts of a state: both directions over the window, in nats. */
+/** The readouts of a state: both directions, truncated to the window, in nats. */
 export function compute(mu, sigma, d) {
   const p = bimodal(d);
   const q = gaussian(mu, sigma);
   return {
-    "D(P‖Q)": klContinuous(p, q, { lower: LOWER, upper: UPPER }),
-    "D(Q‖P)": klContinuous(q, p, { lower: LOWER, upper: UPPER }),
+    "D(P‖Q)": klContinuous(p, q, { lower: LOWER, upper: UPPER, normalize: true }),
+    "D(Q‖P)": klContinuous(q, p, { lower: LOWER, upper: UPPER, normalize: true }),
   };
 }
 
@@ -55,8 +56,8 @@ export function pythonCode({ mu, sigma, d, snapped }) {
     lines.push(`q = Gaussian(${py(mu)}, ${py(sigma)})`);
   }
   lines.push(
-    `print(f"D(P‖Q)  {float(kl_divergence_continuous(p, q, lower=${LOWER}, upper=${UPPER})):.${DIGITS}f}")`,
-    `print(f"D(Q‖P)  {float(kl_divergence_continuous(q, p, lower=${LOWER}, upper=${UPPER})):.${DIGITS}f}")`,
+    `print(f"D(P‖Q)  {float(kl_divergence_continuous(p, q, lower=${LOWER}, upper=${UPPER}, normalize=True)):.${DIGITS}f}")`,
+    `print(f"D(Q‖P)  {float(kl_divergence_continuous(q, p, lower=${LOWER}, upper=${UPPER}, normalize=True)):.${DIGITS}f}")`,
   );
   return [`from infotheory import ${imports.join(", ")}`, ...lines].join("\n");
 }

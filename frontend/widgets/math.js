@@ -285,8 +285,26 @@ export function integrate(f, lower, upper, { rtol = 1e-10, atol = 1e-13, maxInte
   }
 }
 
-/** D(P ‖ Q) = ∫ p log(p/q) over [lower, upper], from log-densities, in nats. */
-export function klContinuous(p, q, { lower = -Infinity, upper = Infinity, rtol = 1e-10 } = {}) {
+/** How far from 1 a density's mass over the domain may be, as in infotheory.continuous. */
+export const MASS_TOLERANCE = 1e-6;
+
+/**
+ * D(P ‖ Q) = ∫ p log(p/q) over [lower, upper], from log-densities, in nats, as
+ * kl_divergence_continuous. Each density must integrate to 1 over the domain within
+ * MASS_TOLERANCE (else the integral is not a divergence, and can be negative); with
+ * `normalize` each is divided by its mass there first: the divergence between the two
+ * densities truncated to the window, (1/Z_p) ∫ p log(p/q) − log Z_p + log Z_q.
+ */
+export function klContinuous(p, q, { lower = -Infinity, upper = Infinity, rtol = 1e-10, normalize = false } = {}) {
+  const mass = (f) => integrate((x) => Math.exp(f.logpdf(x)), lower, upper, { rtol: Math.min(rtol, 1e-9) });
+  const zp = mass(p);
+  const zq = mass(q);
+  for (const [name, z] of [["p", zp], ["q", zq]]) {
+    if (normalize ? !(z > 0) : !(Math.abs(z - 1) <= MASS_TOLERANCE)) {
+      throw new RangeError(`${name} integrates to ${z} over [${lower}, ${upper}]` +
+        (normalize ? ", so it cannot be normalized" : `, not to 1: pass normalize: true`));
+    }
+  }
   const integrand = (x) => {
     const lp = p.logpdf(x);
     if (lp === -Infinity) return 0;
@@ -294,7 +312,9 @@ export function klContinuous(p, q, { lower = -Infinity, upper = Infinity, rtol =
     if (ratio === Infinity) return Infinity;
     return Math.exp(lp) * ratio;
   };
-  return integrate(integrand, lower, upper, { rtol });
+  const raw = integrate(integrand, lower, upper, { rtol });
+  const d = normalize ? raw / zp - Math.log(zp) + Math.log(zq) : raw;
+  return Math.max(d, 0);
 }
 
 // ----------------------------------------------------------------- fits

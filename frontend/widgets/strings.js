@@ -64,7 +64,7 @@ const STRINGS = {
     fitTitle: "Forward vs reverse KL fit",
     fitHelp: (domain) =>
       `P is an equal mixture of two Gaussians of standard deviation 0.7 at −d and +d; Q is one Gaussian. ` +
-      `Both divergences are integrals over the window ${domain} shown, computed by adaptive quadrature, in nats. ` +
+      `Both divergences are between the two densities truncated to the window ${domain} shown and renormalised there, computed by adaptive quadrature, in nats. ` +
       `Mode-seeking is a regime: the reverse optimum sits on one mode only for d above about 1.96; closer, it is one centred Gaussian.`,
     plotLabel: (mu, sigma, d) => `Densities of P (separation ${d}) and of Q (mean ${mu}, standard deviation ${sigma}) over the window`,
     mean: "Mean of Q, μ",
@@ -194,7 +194,7 @@ const STRINGS = {
     fitTitle: "Ajuste con KL directa frente a inversa",
     fitHelp: (domain) =>
       `P es una mezcla a partes iguales de dos gaussianas de desviación típica 0,7 centradas en −d y +d; Q es una sola gaussiana. ` +
-      `Las dos divergencias son integrales sobre la ventana ${domain} que se muestra, calculadas por cuadratura adaptativa, en nats. ` +
+      `Las dos divergencias se calculan entre las dos densidades truncadas a la ventana ${domain} que se muestra y renormalizadas en ella, por cuadratura adaptativa, en nats. ` +
       `Buscar modos es un régimen: el óptimo inverso solo se coloca sobre un modo cuando d pasa de 1,96, más o menos; con los modos más cerca, es una sola gaussiana centrada.`,
     plotLabel: (mu, sigma, d) => `Densidades de P (separación ${d}) y de Q (media ${mu}, desviación típica ${sigma}) sobre la ventana`,
     mean: "Media de Q, μ",

@@ -1,16 +1,16 @@
 """The DPO loss of one pair and the size of its gradient against the log-ratio margin, for two betas."""
 import matplotlib.pyplot as plt
 import numpy as np
-from infotheory import cross_entropy_from_logits, softmax
+from infotheory import dpo_loss, softmax
 
 delta = np.linspace(0, 10, 201)
 fig, (left, right) = plt.subplots(1, 2)
 for beta, colour in ((0.1, "C0"), (2.0, "C1")):
     logits = np.stack([beta * delta, np.zeros_like(delta)], axis=-1)
-    loss = cross_entropy_from_logits(logits, np.zeros(delta.size, dtype=int), reduction="none")
+    loss = dpo_loss(delta, 0.0, 0.0, 0.0, beta=beta, reduction="none")
     pull = beta * softmax(logits)[:, 1]
     at = np.array([[beta * 2.0, 0.0]])
-    loss_at = float(cross_entropy_from_logits(at, [0]))
+    loss_at = float(dpo_loss(2.0, 0.0, 0.0, 0.0, beta=beta))
     pull_at = beta * float(softmax(at)[0, 1])
     label = text["beta"].format(num(beta, 1))
     left.plot(delta, loss, color=colour, label=label)

@@ -192,8 +192,8 @@ def fit_expected(st: dict) -> dict[str, float]:
     p = GaussianMixture([0.5, 0.5], [-st["d"], st["d"]], [0.7, 0.7])
     q = Gaussian(st["mu"], st["sigma"])
     return {
-        "D(P‖Q)": kl_divergence_continuous(p, q, lower=-6, upper=6),
-        "D(Q‖P)": kl_divergence_continuous(q, p, lower=-6, upper=6),
+        "D(P‖Q)": kl_divergence_continuous(p, q, lower=-6, upper=6, normalize=True),
+        "D(Q‖P)": kl_divergence_continuous(q, p, lower=-6, upper=6, normalize=True),
     }
 
 

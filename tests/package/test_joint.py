@@ -161,3 +161,41 @@ def test_mutual_information_with_tiny_entries_is_finite():
         got = mutual_information(joint)
     # 1e-200 * log(1e-200 / 1e-400) + 1 * log(1 / 1) = 1e-200 * 200 ln 10, essentially 0
     assert got == pytest.approx(1e-200 * 200 * math.log(10), rel=1e-6, abs=1e-300)
+
+
+# ------------------------------------------------- empty batches, tol, dtypes
+
+@pytest.mark.parametrize("fn", [joint_entropy, conditional_entropy, mutual_information])
+def test_an_empty_batch_of_tables_gives_an_empty_result(fn):
+    """Decided: zero tables is a valid (empty) batch, as for the distributions of discrete.py."""
+    with no_runtime_warnings():
+        out = fn(np.zeros((0, 2, 3)), base=2)
+        assert isinstance(out, np.ndarray) and out.shape == (0,) and out.dtype == np.float64
+        assert fn(np.zeros((4, 0, 2, 2))).shape == (4, 0)
+    with pytest.raises(ValueError, match=r"^joint is empty: no outcomes over its last two axes"):
+        fn(np.zeros((0, 0, 3)))
+
+
+@pytest.mark.parametrize("fn", [joint_entropy, conditional_entropy, mutual_information])
+def test_tol_widens_the_sum_check_of_tables(fn):
+    table = np.array([[0.4, 0.1], [0.1, 0.4 + 5e-7]])
+    with pytest.raises(ValueError, match="it looks like a float32 softmax: pass tol=1e-6"):
+        fn(table)
+    # the table is used as it is: results move by about the error of its sum
+    assert fn(table, tol=1e-6) == pytest.approx(fn(table / table.sum()), rel=1e-5)
+    np.testing.assert_array_equal(fn(np.stack([table, table]), tol=1e-6), fn(table, tol=1e-6))
+
+
+@pytest.mark.parametrize("fn", [joint_entropy, conditional_entropy, mutual_information])
+def test_tables_of_any_real_dtype(fn):
+    import ml_dtypes
+
+    table = np.array([[0.375, 0.125], [0.125, 0.375]])
+    expected = fn(table)
+    for dtype in (np.float16, np.float32, ml_dtypes.bfloat16, np.longdouble):
+        assert fn(table.astype(dtype)) == pytest.approx(expected, rel=1e-15)
+    assert fn(np.array([[3, 1], [1, 3]], dtype=np.int16), normalize=True) == pytest.approx(
+        expected, rel=1e-15)
+    # a strided, Fortran-ordered batch
+    batch = np.asfortranarray(np.stack([table] * 6)[::2])
+    np.testing.assert_array_equal(fn(batch), [expected] * 3)

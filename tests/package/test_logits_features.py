@@ -51,6 +51,7 @@ RTOL = {np.float64: 1e-12, np.float32: 1e-6}
 
 # ------------------------------------------------------------------ references
 
+
 def ref_js_from_logits(a, b, axis: int = -1) -> np.ndarray:
     """Float64 Jensen-Shannon divergence of softmax(a) and softmax(b), 0 log 0 = 0."""
     lp, lq = ref_log_softmax(a, axis), ref_log_softmax(b, axis)
@@ -77,8 +78,9 @@ def ref_token_logprobs(x, target) -> np.ndarray:
 
 def ref_distillation(s, t, target, temperature, alpha) -> np.ndarray:
     """Per-row alpha T^2 KL(softmax(t/T) || softmax(s/T)) + (1 - alpha) CE(s, y), float64."""
-    soft = ref_kl_from_logits(np.asarray(t, np.float64) / temperature,
-                              np.asarray(s, np.float64) / temperature)
+    soft = ref_kl_from_logits(
+        np.asarray(t, np.float64) / temperature, np.asarray(s, np.float64) / temperature
+    )
     out = alpha * temperature**2 * soft
     if target is not None and alpha < 1.0:
         out = out + (1.0 - alpha) * ref_cross_entropy_from_logits(s, target)
@@ -112,22 +114,28 @@ def probabilities(rng, shape, axis=-1) -> np.ndarray:
 FUNCTIONS = {
     "softmax": lambda x, y, t, p, ax: np.moveaxis(softmax(x, axis=ax, temperature=1.7), ax, -1),
     "log_softmax": lambda x, y, t, p, ax: np.moveaxis(
-        log_softmax(x, axis=ax, temperature=0.6), ax, -1),
+        log_softmax(x, axis=ax, temperature=0.6), ax, -1
+    ),
     "entropy": lambda x, y, t, p, ax: entropy_from_logits(x, axis=ax),
-    "entropy_T_bits": lambda x, y, t, p, ax: entropy_from_logits(x, axis=ax, temperature=0.7,
-                                                                 base=2),
+    "entropy_T_bits": lambda x, y, t, p, ax: entropy_from_logits(
+        x, axis=ax, temperature=0.7, base=2
+    ),
     "kl": lambda x, y, t, p, ax: kl_divergence_from_logits(x, y, axis=ax),
     "js": lambda x, y, t, p, ax: js_divergence_from_logits(x, y, axis=ax),
     "cross_entropy": lambda x, y, t, p, ax: cross_entropy_from_logits(
-        x, t, axis=ax, label_smoothing=0.1, reduction="none"),
+        x, t, axis=ax, label_smoothing=0.1, reduction="none"
+    ),
     "cross_entropy_probs": lambda x, y, t, p, ax: cross_entropy_from_logits(
-        x, p, axis=ax, label_smoothing=0.2, reduction="none"),
+        x, p, axis=ax, label_smoothing=0.2, reduction="none"
+    ),
     "cross_entropy_and_entropy": lambda x, y, t, p, ax: np.stack(
-        cross_entropy_and_entropy_from_logits(x, t, axis=ax, reduction="none")),
+        cross_entropy_and_entropy_from_logits(x, t, axis=ax, reduction="none")
+    ),
     "token_logprobs": lambda x, y, t, p, ax: token_logprobs(x, t, axis=ax),
     "perplexity": lambda x, y, t, p, ax: perplexity(x, t, axis=ax),
     "distillation": lambda x, y, t, p, ax: distillation_loss(
-        x, y, temperature=2.0, target=t, alpha=0.3, axis=ax, reduction="none"),
+        x, y, temperature=2.0, target=t, alpha=0.3, axis=ax, reduction="none"
+    ),
 }
 
 
@@ -176,12 +184,22 @@ def test_layouts_give_the_numbers_of_the_contiguous_copy(rng, layout, dtype):
     for name, f in FUNCTIONS.items():
         got, expected = f(x, y, t, p, axis), f(xc, yc, t, pc, -1)
         assert np.shape(got) == np.shape(expected), name
-        np.testing.assert_allclose(got, expected, rtol=RTOL[dtype], atol=RTOL[dtype],
-                                   err_msg=f"{name} on {layout}")
+        np.testing.assert_allclose(
+            got, expected, rtol=RTOL[dtype], atol=RTOL[dtype], err_msg=f"{name} on {layout}"
+        )
 
 
-@pytest.mark.parametrize("layout", ["lm_shift", "column_stride", "class_axis_0", "broadcast_rows",
-                                    "no_collapse_4d_twice", "torch_ncl_shift"])
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "lm_shift",
+        "column_stride",
+        "class_axis_0",
+        "broadcast_rows",
+        "no_collapse_4d_twice",
+        "torch_ncl_shift",
+    ],
+)
 def test_layouts_against_the_float64_references(rng, layout):
     x, y, t, p, axis = layout_inputs(layout, np.float64, rng)
     xm, ym, pm = (np.moveaxis(a, axis, -1) for a in (x, y, p))
@@ -189,13 +207,21 @@ def test_layouts_against_the_float64_references(rng, layout):
         (entropy_from_logits(x, axis=axis), ref_entropy_from_logits(xm)),
         (kl_divergence_from_logits(x, y, axis=axis), ref_kl_from_logits(xm, ym)),
         (js_divergence_from_logits(x, y, axis=axis), ref_js_from_logits(xm, ym)),
-        (cross_entropy_from_logits(x, t, axis=axis, label_smoothing=0.1, reduction="none"),
-         ref_cross_entropy_from_logits(xm, t, label_smoothing=0.1)),
-        (cross_entropy_from_logits(x, p, axis=axis, reduction="none"),
-         ref_soft_cross_entropy(xm, pm)),
+        (
+            cross_entropy_from_logits(x, t, axis=axis, label_smoothing=0.1, reduction="none"),
+            ref_cross_entropy_from_logits(xm, t, label_smoothing=0.1),
+        ),
+        (
+            cross_entropy_from_logits(x, p, axis=axis, reduction="none"),
+            ref_soft_cross_entropy(xm, pm),
+        ),
         (token_logprobs(x, t, axis=axis), ref_token_logprobs(xm, t)),
-        (distillation_loss(x, y, temperature=2.0, target=t, alpha=0.3, axis=axis,
-                           reduction="none"), ref_distillation(xm, ym, t, 2.0, 0.3)),
+        (
+            distillation_loss(
+                x, y, temperature=2.0, target=t, alpha=0.3, axis=axis, reduction="none"
+            ),
+            ref_distillation(xm, ym, t, 2.0, 0.3),
+        ),
     ]
     for got, expected in checks:
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-13)
@@ -224,13 +250,13 @@ def test_blocks_that_straddle_the_batch_runs(monkeypatch, straddling, threads):
         "entropy_masked": lambda a, b: entropy_from_logits(a, mask=keep),
         "kl": lambda a, b: kl_divergence_from_logits(a, b),
         "js_masked": lambda a, b: js_divergence_from_logits(a, b, mask=keep),
-        "cross_entropy": lambda a, b: cross_entropy_from_logits(a, ti, ignore_index=-100,
-                                                                label_smoothing=0.1,
-                                                                reduction="none"),
+        "cross_entropy": lambda a, b: cross_entropy_from_logits(
+            a, ti, ignore_index=-100, label_smoothing=0.1, reduction="none"
+        ),
         "token_logprobs": lambda a, b: token_logprobs(a, t, temperature=1.5),
-        "distillation": lambda a, b: distillation_loss(a, b, temperature=2.0, target=ti,
-                                                       alpha=0.5, ignore_index=-100,
-                                                       reduction="none"),
+        "distillation": lambda a, b: distillation_loss(
+            a, b, temperature=2.0, target=ti, alpha=0.5, ignore_index=-100, reduction="none"
+        ),
     }
     for name, f in pairs.items():
         np.testing.assert_allclose(f(x, y), f(xc, yc), rtol=1e-6, atol=1e-6, err_msg=name)
@@ -240,6 +266,7 @@ def test_blocks_that_straddle_the_batch_runs(monkeypatch, straddling, threads):
 
 
 # ------------------------------------------------------------------ dtypes
+
 
 def half_dtype(name):
     if name == "bfloat16":
@@ -276,8 +303,9 @@ def test_half_precision_next_to_float64(rng, half):
     for f in (kl_divergence_from_logits, js_divergence_from_logits):
         np.testing.assert_array_equal(f(x, y), f(wide, y))
         np.testing.assert_array_equal(f(y, x), f(y, wide))
-    np.testing.assert_array_equal(distillation_loss(x, y, temperature=2.0),
-                                  distillation_loss(wide, y, temperature=2.0))
+    np.testing.assert_array_equal(
+        distillation_loss(x, y, temperature=2.0), distillation_loss(wide, y, temperature=2.0)
+    )
 
 
 @pytest.mark.parametrize("half", ["float16", "bfloat16"])
@@ -288,7 +316,9 @@ def test_half_precision_probability_targets(rng, half):
         x = rng.standard_normal((3, 3)).astype(logits_dtype)
         np.testing.assert_allclose(
             cross_entropy_from_logits(x, target, reduction="none"),
-            ref_soft_cross_entropy(x, target.astype(np.float64)), rtol=1e-6)
+            ref_soft_cross_entropy(x, target.astype(np.float64)),
+            rtol=1e-6,
+        )
 
 
 @pytest.mark.parametrize("half", ["float16", "bfloat16"])
@@ -342,8 +372,10 @@ def test_booleans_are_refused(name):
 def test_integer_logits_are_float64(rng, name):
     x = rng.integers(-4, 5, (2, 3))
     got, expected = CALLS[name](x), CALLS[name](x.astype(np.float64))
-    np.testing.assert_array_equal(np.stack(got) if isinstance(got, tuple) else got,
-                                  np.stack(expected) if isinstance(expected, tuple) else expected)
+    np.testing.assert_array_equal(
+        np.stack(got) if isinstance(got, tuple) else got,
+        np.stack(expected) if isinstance(expected, tuple) else expected,
+    )
     if name in ("softmax", "log_softmax"):
         assert got.dtype == np.float64
 
@@ -352,8 +384,10 @@ def test_big_endian_float64_is_float64():
     x = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
     swapped = x.astype(">f8")
     np.testing.assert_array_equal(entropy_from_logits(swapped), entropy_from_logits(x))
-    np.testing.assert_array_equal(cross_entropy_from_logits(swapped, [0, 2], reduction="none"),
-                                  cross_entropy_from_logits(x, [0, 2], reduction="none"))
+    np.testing.assert_array_equal(
+        cross_entropy_from_logits(swapped, [0, 2], reduction="none"),
+        cross_entropy_from_logits(x, [0, 2], reduction="none"),
+    )
 
 
 def test_ragged_lists_name_the_argument():
@@ -376,6 +410,7 @@ def test_ragged_lists_name_the_argument():
 
 
 # ------------------------------------------------------------------ mask= and ignore_index
+
 
 def _poison(rng, x, dropped):
     """NaN, +inf and all -inf rows where rows are dropped: none of them may be read."""
@@ -403,21 +438,36 @@ def test_dropped_rows_are_not_read(rng, dtype, rows):
     x64, y64 = x[keep].astype(np.float64), y[keep].astype(np.float64)
     rtol = 1e-12 if dtype == np.float64 else 1e-6
     cases = {
-        "entropy": (lambda red: entropy_from_logits(x, mask=keep, reduction=red),
-                    ref_entropy_from_logits(x64)),
-        "kl": (lambda red: kl_divergence_from_logits(x, y, mask=keep, reduction=red),
-               ref_kl_from_logits(x64, y64)),
-        "js": (lambda red: js_divergence_from_logits(x, y, mask=keep, reduction=red),
-               ref_js_from_logits(x64, y64)),
-        "cross_entropy": (lambda red: cross_entropy_from_logits(
-            x, ti, ignore_index=-100, label_smoothing=0.2, reduction=red),
-            ref_cross_entropy_from_logits(x64, t[keep], label_smoothing=0.2)),
-        "cross_entropy_and_entropy": (lambda red: np.stack(cross_entropy_and_entropy_from_logits(
-            x, ti, ignore_index=-100, reduction=red)),
-            np.stack([ref_cross_entropy_from_logits(x64, t[keep]), ref_entropy_from_logits(x64)])),
-        "distillation": (lambda red: distillation_loss(
-            x, y, temperature=3.0, target=ti, alpha=0.4, ignore_index=-100, reduction=red),
-            ref_distillation(x64, y64, t[keep], 3.0, 0.4)),
+        "entropy": (
+            lambda red: entropy_from_logits(x, mask=keep, reduction=red),
+            ref_entropy_from_logits(x64),
+        ),
+        "kl": (
+            lambda red: kl_divergence_from_logits(x, y, mask=keep, reduction=red),
+            ref_kl_from_logits(x64, y64),
+        ),
+        "js": (
+            lambda red: js_divergence_from_logits(x, y, mask=keep, reduction=red),
+            ref_js_from_logits(x64, y64),
+        ),
+        "cross_entropy": (
+            lambda red: cross_entropy_from_logits(
+                x, ti, ignore_index=-100, label_smoothing=0.2, reduction=red
+            ),
+            ref_cross_entropy_from_logits(x64, t[keep], label_smoothing=0.2),
+        ),
+        "cross_entropy_and_entropy": (
+            lambda red: np.stack(
+                cross_entropy_and_entropy_from_logits(x, ti, ignore_index=-100, reduction=red)
+            ),
+            np.stack([ref_cross_entropy_from_logits(x64, t[keep]), ref_entropy_from_logits(x64)]),
+        ),
+        "distillation": (
+            lambda red: distillation_loss(
+                x, y, temperature=3.0, target=ti, alpha=0.4, ignore_index=-100, reduction=red
+            ),
+            ref_distillation(x64, y64, t[keep], 3.0, 0.4),
+        ),
     }
     with no_runtime_warnings():
         for name, (f, ref) in cases.items():
@@ -430,7 +480,8 @@ def test_dropped_rows_are_not_read(rng, dtype, rows):
         np.testing.assert_allclose(tl[keep], ref_token_logprobs(x64, t[keep]), rtol=rtol)
         assert (tl[~keep] == 0.0).all()
         assert perplexity(x, ti, ignore_index=-100) == pytest.approx(
-            math.exp(ref_cross_entropy_from_logits(x64, t[keep]).mean()), rel=rtol)
+            math.exp(ref_cross_entropy_from_logits(x64, t[keep]).mean()), rel=rtol
+        )
 
 
 def test_mask_with_broadcasting_and_batch_dims(rng):
@@ -485,8 +536,12 @@ def test_every_row_ignored():
         assert (cross_entropy_from_logits(x, t, ignore_index=-100, reduction=red) == 0.0).all()
         both = cross_entropy_and_entropy_from_logits(x, t, ignore_index=-100, reduction=red)
         assert (np.stack(both) == 0.0).all()
-        assert (distillation_loss(x, x, temperature=2.0, target=t, alpha=0.5,
-                                  ignore_index=-100, reduction=red) == 0.0).all()
+        assert (
+            distillation_loss(
+                x, x, temperature=2.0, target=t, alpha=0.5, ignore_index=-100, reduction=red
+            )
+            == 0.0
+        ).all()
     np.testing.assert_array_equal(token_logprobs(x, t, ignore_index=-100), [0.0, 0.0, 0.0])
     calls = [
         lambda: cross_entropy_from_logits(x, t, ignore_index=-100),
@@ -507,16 +562,21 @@ REDUCED = {
     "js": lambda x, t, red: js_divergence_from_logits(x, x, reduction=red),
     "cross_entropy": lambda x, t, red: cross_entropy_from_logits(x, t, reduction=red),
     "cross_entropy_smoothed": lambda x, t, red: cross_entropy_from_logits(
-        x, t, label_smoothing=0.1, reduction=red),
+        x, t, label_smoothing=0.1, reduction=red
+    ),
     "cross_entropy_probs": lambda x, t, red: cross_entropy_from_logits(
-        x, np.full(x.shape, 1.0 / x.shape[-1]), reduction=red),
+        x, np.full(x.shape, 1.0 / x.shape[-1]), reduction=red
+    ),
     "ce_of_both": lambda x, t, red: cross_entropy_and_entropy_from_logits(
-        x, t, reduction=red).cross_entropy,
+        x, t, reduction=red
+    ).cross_entropy,
     "entropy_of_both": lambda x, t, red: cross_entropy_and_entropy_from_logits(
-        x, t, reduction=red).entropy,
+        x, t, reduction=red
+    ).entropy,
     "distillation": lambda x, t, red: distillation_loss(x, x, temperature=2.0, reduction=red),
     "distillation_target": lambda x, t, red: distillation_loss(
-        x, x, temperature=2.0, target=t, alpha=0.5, reduction=red),
+        x, x, temperature=2.0, target=t, alpha=0.5, reduction=red
+    ),
 }
 
 
@@ -595,8 +655,9 @@ def test_confident_float32_logits_never_give_negative_values(rows):
         for red in ("none", "sum", "mean"):
             _check_not_negative(cross_entropy_from_logits(x, hot, reduction=red))
             _check_not_negative(cross_entropy_from_logits(x, probs, reduction=red))
-            _check_not_negative(cross_entropy_from_logits(x, hot, label_smoothing=1e-6,
-                                                          reduction=red))
+            _check_not_negative(
+                cross_entropy_from_logits(x, hot, label_smoothing=1e-6, reduction=red)
+            )
             _check_not_negative(entropy_from_logits(x, reduction=red))
             _check_not_negative(kl_divergence_from_logits(x, x, reduction=red))
             _check_not_negative(kl_divergence_from_logits(x, nudged, reduction=red))
@@ -631,8 +692,9 @@ def test_cross_entropy_near_the_float64_maximum(eps):
     # (1 - eps) * 3.4e308 is beyond the float maximum unless eps = 1.
     expected = [eps * BIG, math.inf if eps < 1.0 else BIG, (1.0 - eps) * BIG + eps * BIG]
     with no_runtime_warnings():
-        got = cross_entropy_from_logits([EXTREME] * 3, [0, 1, 2], label_smoothing=eps,
-                                        reduction="none")
+        got = cross_entropy_from_logits(
+            [EXTREME] * 3, [0, 1, 2], label_smoothing=eps, reduction="none"
+        )
     np.testing.assert_allclose(got, expected, rtol=1e-15)
 
 
@@ -691,13 +753,18 @@ def test_distillation_near_the_float64_maximum():
     with no_runtime_warnings():
         assert distillation_loss([EXTREME], [EXTREME], temperature=2.0) == 0.0
         assert distillation_loss(uniform, [EXTREME], temperature=1.0) == pytest.approx(
-            math.log(3.0))
+            math.log(3.0)
+        )
         # the soft term is 0; the hard term 0.5 * (lse - z_2) = 0.5 * 1.7e308
-        assert distillation_loss([EXTREME], [EXTREME], temperature=2.0, target=[2],
-                                 alpha=0.5) == pytest.approx(BIG / 2, rel=1e-15)
+        assert distillation_loss(
+            [EXTREME], [EXTREME], temperature=2.0, target=[2], alpha=0.5
+        ) == pytest.approx(BIG / 2, rel=1e-15)
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: the log-ratio of logits near the float64 maximum overflows to inf before it is weighted; the true divergence (about 1.7e308) is finite")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect: the log-ratio of logits near the float64 maximum overflows to inf before it is weighted; the true divergence (about 1.7e308) is finite",
+)
 def test_kl_towards_huge_negative_log_probabilities_is_finite():
     """D(uniform || Q) with log q = (0, -3.4e308, -1.7e308) is
     -log 3 + (3.4e308 + 1.7e308) / 3 = 1.7e308 - log 3: a finite number, not inf."""
@@ -713,7 +780,10 @@ def test_kl_towards_huge_negative_log_probabilities_is_finite():
     assert kl32 == pytest.approx(big, rel=1e-7)
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: float32 logits are subtracted in float32, so a difference beyond 3.4e38 overflows although the divergence fits in float64")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect: float32 logits are subtracted in float32, so a difference beyond 3.4e38 overflows although the divergence fits in float64",
+)
 def test_float32_kl_whose_logit_difference_leaves_float32():
     """D((1, 0) || (0, 1)) for logits (big, -big) and (-big, big) is 2 big = 6.8e38: beyond
     float32, but the result is float64 (the cross-entropy of the same rows gives 6.8e38)."""
@@ -732,8 +802,9 @@ def test_float32_near_its_maximum():
     rows = np.stack([row] * 3)
     with no_runtime_warnings():
         ce = cross_entropy_from_logits(rows, [0, 1, 2], reduction="none")
-        smoothed = cross_entropy_from_logits(rows, [0, 1, 2], label_smoothing=0.1,
-                                             reduction="none")
+        smoothed = cross_entropy_from_logits(
+            rows, [0, 1, 2], label_smoothing=0.1, reduction="none"
+        )
         logp = token_logprobs(rows, [0, 1, 2])
         h = entropy_from_logits(row)
         h2 = entropy_from_logits(np.array([big, big, -big], dtype=np.float32))
@@ -744,8 +815,7 @@ def test_float32_near_its_maximum():
         lsm = log_softmax(row)
     # the results are float64, where 6.8e38 is an ordinary number
     np.testing.assert_allclose(ce, [0.0, 2 * big, big], rtol=1e-15)
-    np.testing.assert_allclose(smoothed, [0.1 * big, 0.9 * 2 * big + 0.1 * big, big],
-                               rtol=1e-7)
+    np.testing.assert_allclose(smoothed, [0.1 * big, 0.9 * 2 * big + 0.1 * big, big], rtol=1e-7)
     np.testing.assert_allclose(logp, [0.0, -2 * big, -big], rtol=1e-15)
     assert h == 0.0 and h2 == pytest.approx(LN2, rel=1e-7)
     assert kl_self == 0.0 and js == pytest.approx(LN2, rel=1e-15)
@@ -763,11 +833,14 @@ TEMPERED = {
     "kl": lambda x, y, t, p, **k: kl_divergence_from_logits(x, y, **k),
     "js": lambda x, y, t, p, **k: js_divergence_from_logits(x, y, **k),
     "cross_entropy": lambda x, y, t, p, **k: cross_entropy_from_logits(
-        x, t, label_smoothing=0.1, reduction="none", **k),
+        x, t, label_smoothing=0.1, reduction="none", **k
+    ),
     "cross_entropy_probs": lambda x, y, t, p, **k: cross_entropy_from_logits(
-        x, p, reduction="none", **k),
+        x, p, reduction="none", **k
+    ),
     "cross_entropy_and_entropy": lambda x, y, t, p, **k: np.stack(
-        cross_entropy_and_entropy_from_logits(x, t, reduction="none", **k)),
+        cross_entropy_and_entropy_from_logits(x, t, reduction="none", **k)
+    ),
     "token_logprobs": lambda x, y, t, p, **k: token_logprobs(x, t, **k),
     "perplexity": lambda x, y, t, p, **k: perplexity(x, t, **k),
 }
@@ -793,25 +866,45 @@ def test_temperature_against_the_reference(rng):
     t = rng.integers(0, 9, 6)
     for temperature in (0.3, 4.0):
         z, w = x / temperature, y / temperature
-        np.testing.assert_allclose(entropy_from_logits(x, temperature=temperature),
-                                   ref_entropy_from_logits(z), rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(js_divergence_from_logits(x, y, temperature=temperature),
-                                   ref_js_from_logits(z, w), rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(kl_divergence_from_logits(x, y, temperature=temperature),
-                                   ref_kl_from_logits(z, w), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(
+            entropy_from_logits(x, temperature=temperature),
+            ref_entropy_from_logits(z),
+            rtol=1e-12,
+            atol=1e-14,
+        )
+        np.testing.assert_allclose(
+            js_divergence_from_logits(x, y, temperature=temperature),
+            ref_js_from_logits(z, w),
+            rtol=1e-12,
+            atol=1e-14,
+        )
+        np.testing.assert_allclose(
+            kl_divergence_from_logits(x, y, temperature=temperature),
+            ref_kl_from_logits(z, w),
+            rtol=1e-12,
+            atol=1e-14,
+        )
         np.testing.assert_allclose(
             cross_entropy_from_logits(x, t, temperature=temperature, reduction="none"),
-            ref_cross_entropy_from_logits(z, t), rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(log_softmax(x, temperature=temperature), ref_log_softmax(z),
-                                   rtol=1e-12)
+            ref_cross_entropy_from_logits(z, t),
+            rtol=1e-12,
+            atol=1e-14,
+        )
+        np.testing.assert_allclose(
+            log_softmax(x, temperature=temperature), ref_log_softmax(z), rtol=1e-12
+        )
 
 
 WITH_TEMPERATURE = {
-    **{name: (lambda f: lambda T: f(np.zeros((2, 3)), np.zeros((2, 3)), [0, 1],
-                                    np.full((2, 3), 1 / 3), temperature=T))(f)
-       for name, f in TEMPERED.items()},
-    "distillation": lambda T: distillation_loss(np.zeros((2, 3)), np.zeros((2, 3)),
-                                                temperature=T),
+    **{
+        name: (
+            lambda f: lambda T: f(
+                np.zeros((2, 3)), np.zeros((2, 3)), [0, 1], np.full((2, 3), 1 / 3), temperature=T
+            )
+        )(f)
+        for name, f in TEMPERED.items()
+    },
+    "distillation": lambda T: distillation_loss(np.zeros((2, 3)), np.zeros((2, 3)), temperature=T),
 }
 
 
@@ -830,6 +923,7 @@ def test_invalid_temperatures(name):
 
 # ------------------------------------------------------------------ axis
 
+
 def _classes(x, ax):
     """Class-0 targets of the batch shape for a valid axis (any shape for an invalid one)."""
     valid = isinstance(ax, (int, np.integer)) and not isinstance(ax, bool) and -3 <= ax < 3
@@ -843,14 +937,16 @@ WITH_AXIS = {
     "kl": lambda x, ax: kl_divergence_from_logits(x, x[::-1], axis=ax),
     "js": lambda x, ax: js_divergence_from_logits(x, x[::-1], axis=ax),
     "cross_entropy": lambda x, ax: cross_entropy_from_logits(
-        x, _classes(x, ax), axis=ax, reduction="none"),
-    "cross_entropy_and_entropy": lambda x, ax: np.stack(cross_entropy_and_entropy_from_logits(
-        x, _classes(x, ax), axis=ax, reduction="none")),
-    "token_logprobs": lambda x, ax: token_logprobs(
-        x, _classes(x, ax), axis=ax),
+        x, _classes(x, ax), axis=ax, reduction="none"
+    ),
+    "cross_entropy_and_entropy": lambda x, ax: np.stack(
+        cross_entropy_and_entropy_from_logits(x, _classes(x, ax), axis=ax, reduction="none")
+    ),
+    "token_logprobs": lambda x, ax: token_logprobs(x, _classes(x, ax), axis=ax),
     "perplexity": lambda x, ax: perplexity(x, _classes(x, ax), axis=ax),
-    "distillation": lambda x, ax: distillation_loss(x, x[::-1], temperature=2.0, axis=ax,
-                                                    reduction="none"),
+    "distillation": lambda x, ax: distillation_loss(
+        x, x[::-1], temperature=2.0, axis=ax, reduction="none"
+    ),
 }
 
 
@@ -873,12 +969,15 @@ def test_axis_against_the_references(rng):
     x = rng.standard_normal((4, 7, 5)) * 3
     t = rng.integers(0, 7, (4, 5))
     xm = np.moveaxis(x, 1, -1)
-    np.testing.assert_allclose(cross_entropy_from_logits(x, t, axis=1, reduction="none"),
-                               ref_cross_entropy_from_logits(xm, t), rtol=1e-13)
-    np.testing.assert_allclose(token_logprobs(x, t, axis=1), ref_token_logprobs(xm, t),
-                               rtol=1e-13)
+    np.testing.assert_allclose(
+        cross_entropy_from_logits(x, t, axis=1, reduction="none"),
+        ref_cross_entropy_from_logits(xm, t),
+        rtol=1e-13,
+    )
+    np.testing.assert_allclose(token_logprobs(x, t, axis=1), ref_token_logprobs(xm, t), rtol=1e-13)
     assert perplexity(x, t, axis=1) == pytest.approx(
-        math.exp(ref_cross_entropy_from_logits(xm, t).mean()), rel=1e-13)
+        math.exp(ref_cross_entropy_from_logits(xm, t).mean()), rel=1e-13
+    )
     got = cross_entropy_and_entropy_from_logits(x, t, axis=-2)
     assert got.entropy == pytest.approx(ref_entropy_from_logits(xm).mean(), rel=1e-13)
     with pytest.raises(ValueError, match="target"):
@@ -887,9 +986,15 @@ def test_axis_against_the_references(rng):
 
 # ------------------------------------------------------------------ broadcasting
 
-@pytest.mark.parametrize("fn,ref", [(kl_divergence_from_logits, ref_kl_from_logits),
-                                    (js_divergence_from_logits, ref_js_from_logits)],
-                         ids=["kl", "js"])
+
+@pytest.mark.parametrize(
+    "fn,ref",
+    [
+        (kl_divergence_from_logits, ref_kl_from_logits),
+        (js_divergence_from_logits, ref_js_from_logits),
+    ],
+    ids=["kl", "js"],
+)
 def test_one_reference_row_against_a_batch(rng, fn, ref):
     batch = rng.standard_normal((8, 6)) * 3
     row = rng.standard_normal((1, 6)) * 3
@@ -918,9 +1023,15 @@ def test_distillation_broadcasts_the_teacher(rng):
     np.testing.assert_allclose(got, ref_distillation(s, full, y, 3.0, 0.6), rtol=1e-12)
 
 
-@pytest.mark.parametrize("fn", [kl_divergence_from_logits, js_divergence_from_logits,
-                                lambda a, b: distillation_loss(a, b, temperature=1.0)],
-                         ids=["kl", "js", "distillation"])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        kl_divergence_from_logits,
+        js_divergence_from_logits,
+        lambda a, b: distillation_loss(a, b, temperature=1.0),
+    ],
+    ids=["kl", "js", "distillation"],
+)
 def test_shapes_that_cannot_pair(fn):
     with pytest.raises(ValueError, match="number of classes"):
         fn(np.zeros((3, 4)), np.zeros((3, 5)))
@@ -936,6 +1047,7 @@ def test_shapes_that_cannot_pair(fn):
 
 # ------------------------------------------------------------------ probability targets
 
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=lambda d: d.__name__)
 @pytest.mark.parametrize("eps", [0.0, 0.15, 1.0])
 def test_one_hot_probabilities_equal_class_indices(rng, dtype, eps):
@@ -946,11 +1058,13 @@ def test_one_hot_probabilities_equal_class_indices(rng, dtype, eps):
         np.testing.assert_allclose(
             cross_entropy_from_logits(x, one_hot, label_smoothing=eps, reduction=red),
             cross_entropy_from_logits(x, t, label_smoothing=eps, reduction=red),
-            rtol=RTOL[dtype])
+            rtol=RTOL[dtype],
+        )
     np.testing.assert_allclose(
         cross_entropy_from_logits(x, one_hot, label_smoothing=eps, reduction="none"),
         ref_cross_entropy_from_logits(x.astype(np.float64), t, label_smoothing=eps),
-        rtol=RTOL[dtype])
+        rtol=RTOL[dtype],
+    )
 
 
 @pytest.mark.parametrize("eps", [0.0, 0.1, 0.6, 1.0])
@@ -966,9 +1080,9 @@ def test_soft_targets_with_label_smoothing(rng, eps):
         expected[0, 0] = np.inf  # smoothing puts mass on the masked classes
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     kept = np.isfinite(expected)
-    assert cross_entropy_from_logits(x[kept], probs[kept], label_smoothing=eps,
-                                     base=2) == pytest.approx(expected[kept].mean() / LN2,
-                                                              rel=1e-12)
+    assert cross_entropy_from_logits(
+        x[kept], probs[kept], label_smoothing=eps, base=2
+    ) == pytest.approx(expected[kept].mean() / LN2, rel=1e-12)
 
 
 def test_probability_targets_that_do_not_sum_to_one():
@@ -977,7 +1091,8 @@ def test_probability_targets_that_do_not_sum_to_one():
     with pytest.raises(ValueError, match="tol="):
         cross_entropy_from_logits(x, bad)
     assert cross_entropy_from_logits(x, bad, tol=0.2, reduction="none") == pytest.approx(
-        [0.9 * math.log(3.0), math.log(3.0)], rel=1e-14)
+        [0.9 * math.log(3.0), math.log(3.0)], rel=1e-14
+    )
     with pytest.raises(ValueError, match="tol="):
         cross_entropy_from_logits(x, bad, tol=0.05)
     with pytest.raises(ValueError, match="negative"):
@@ -1004,11 +1119,11 @@ def test_float64_probabilities_for_float32_logits(rng):
     x = rng.standard_normal((50, 40)).astype(np.float32)
     probs = ref_softmax(rng.standard_normal((50, 40)))
     got = cross_entropy_from_logits(x, probs, reduction="none")
-    np.testing.assert_allclose(got, ref_soft_cross_entropy(x.astype(np.float64), probs),
-                               rtol=1e-6)
+    np.testing.assert_allclose(got, ref_soft_cross_entropy(x.astype(np.float64), probs), rtol=1e-6)
 
 
 # ------------------------------------------------------------------ Jensen-Shannon
+
 
 def test_js_symmetric_bounded_and_zero_on_equal_logits(rng):
     x = rng.standard_normal((200, 30)) * 5
@@ -1021,8 +1136,9 @@ def test_js_symmetric_bounded_and_zero_on_equal_logits(rng):
         np.testing.assert_array_equal(d, js_divergence_from_logits(b, a))
         assert (d >= 0.0).all() and (d <= LN2).all()
         assert (js_divergence_from_logits(a, b, base=2) <= 1.0).all()
-        np.testing.assert_allclose(d, ref_js_from_logits(a, b), rtol=1e-6 if
-                                   dtype == np.float32 else 1e-12, atol=1e-12)
+        np.testing.assert_allclose(
+            d, ref_js_from_logits(a, b), rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-12
+        )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=lambda d: d.__name__)
@@ -1037,13 +1153,14 @@ def test_js_of_equal_logits_is_zero(rng, dtype):
 def test_js_of_disjoint_supports_is_log_2():
     with no_runtime_warnings():
         assert js_divergence_from_logits([0.0, -np.inf], [-np.inf, 0.0]) == pytest.approx(
-            LN2, rel=1e-15)
+            LN2, rel=1e-15
+        )
         assert js_divergence_from_logits([0.0, -np.inf], [-np.inf, 0.0], base=2) == 1.0
-        got = js_divergence_from_logits([[3.0, 1.0, -np.inf, -np.inf]],
-                                        [[-np.inf, -np.inf, 2.0, 5.0]])
+        got = js_divergence_from_logits(
+            [[3.0, 1.0, -np.inf, -np.inf]], [[-np.inf, -np.inf, 2.0, 5.0]]
+        )
         assert got[0] == pytest.approx(LN2, rel=1e-15)
-        assert js_divergence_from_logits([1e4, -1e4], [-1e4, 1e4]) == pytest.approx(LN2,
-                                                                                    rel=1e-15)
+        assert js_divergence_from_logits([1e4, -1e4], [-1e4, 1e4]) == pytest.approx(LN2, rel=1e-15)
 
 
 def test_js_matches_scipy(rng):
@@ -1057,7 +1174,10 @@ def test_js_matches_scipy(rng):
     np.testing.assert_allclose(js_divergence_from_logits(x, y, base=2), expected2, rtol=1e-10)
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: JS from logits is a difference of logarithms, so a divergence near 1e-10 keeps only about 3 digits; needs a log1p/expm1 form")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect: JS from logits is a difference of logarithms, so a divergence near 1e-10 keeps only about 3 digits; needs a log1p/expm1 form",
+)
 def test_js_is_accurate_when_p_is_close_to_q():
     """JS ~ 1e-10 is a small difference of sums of order 1: it must not be lost in them."""
     rng = np.random.default_rng(3)
@@ -1074,6 +1194,7 @@ def test_js_is_accurate_when_p_is_close_to_q():
 
 # ------------------------------------------------------------------ loss and entropy together
 
+
 def test_cross_entropy_and_entropy_is_a_named_tuple(rng):
     x = rng.standard_normal((4, 6))
     got = cross_entropy_and_entropy_from_logits(x, [0, 1, 2, 3])
@@ -1085,16 +1206,20 @@ def test_cross_entropy_and_entropy_is_a_named_tuple(rng):
 
 
 @pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
-@pytest.mark.parametrize("kwargs", [{}, {"base": 2}, {"temperature": 1.8}, {"axis": 1}],
-                         ids=["nats", "bits", "temperature", "axis1"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"base": 2}, {"temperature": 1.8}, {"axis": 1}],
+    ids=["nats", "bits", "temperature", "axis1"],
+)
 def test_cross_entropy_and_entropy_equals_the_two_calls(rng, reduction, kwargs):
     x = rng.standard_normal((5, 7, 9)) * 4
     axis = kwargs.get("axis", -1)
     batch = np.delete(x.shape, axis)
     t = rng.integers(0, x.shape[axis], batch)
     t[0, 0] = t[3, 2] = -1
-    both = cross_entropy_and_entropy_from_logits(x, t, ignore_index=-1, reduction=reduction,
-                                                 **kwargs)
+    both = cross_entropy_and_entropy_from_logits(
+        x, t, ignore_index=-1, reduction=reduction, **kwargs
+    )
     ce = cross_entropy_from_logits(x, t, ignore_index=-1, reduction=reduction, **kwargs)
     h = entropy_from_logits(x, mask=t != -1, reduction=reduction, **kwargs)
     np.testing.assert_allclose(both.cross_entropy, ce, rtol=1e-13, atol=1e-15)
@@ -1104,6 +1229,7 @@ def test_cross_entropy_and_entropy_equals_the_two_calls(rng, reduction, kwargs):
 
 
 # ------------------------------------------------------------------ token_logprobs
+
 
 def test_token_logprobs_against_log_softmax(rng):
     x = rng.standard_normal((3, 6, 40)) * 4
@@ -1134,8 +1260,9 @@ def test_token_logprobs_ignore_index_and_temperature(rng):
     assert (got[1] == 0.0).all() and not np.signbit(got[1]).any()
     kept = t != -100
     got = token_logprobs(x, t, ignore_index=-100, temperature=2.5)
-    np.testing.assert_allclose(got[kept], ref_token_logprobs(x / 2.5, np.where(kept, t, 0))[kept],
-                               rtol=1e-13)
+    np.testing.assert_allclose(
+        got[kept], ref_token_logprobs(x / 2.5, np.where(kept, t, 0))[kept], rtol=1e-13
+    )
     assert (got[~kept] == 0.0).all()
     t[1] = 0
     t[2, 3] = 99
@@ -1147,15 +1274,18 @@ def test_token_logprobs_ignore_index_and_temperature(rng):
 
 # ------------------------------------------------------------------ perplexity
 
+
 def test_perplexity_axis_temperature_and_bounds(rng):
     x = rng.standard_normal((3, 11, 6)) * 2
     t = rng.integers(0, 11, (3, 6))
     xm = np.moveaxis(x, 1, -1)
     assert perplexity(x, t, axis=1, temperature=3.0) == pytest.approx(
-        math.exp(ref_cross_entropy_from_logits(xm / 3.0, t).mean()), rel=1e-13)
+        math.exp(ref_cross_entropy_from_logits(xm / 3.0, t).mean()), rel=1e-13
+    )
     assert perplexity(np.zeros((4, 37)), [0, 5, 9, 36]) == pytest.approx(37.0, rel=1e-14)
     assert perplexity(np.zeros((4, 37)), [0, 5, 9, 36], temperature=100.0) == pytest.approx(
-        37.0, rel=1e-14)
+        37.0, rel=1e-14
+    )
     # a mean loss of 700 nats is finite; 709.79 and beyond is inf, without an error
     with no_runtime_warnings():
         assert perplexity([[0.0, -700.0]], [1]) == pytest.approx(math.exp(700.0), rel=1e-12)
@@ -1164,11 +1294,13 @@ def test_perplexity_axis_temperature_and_bounds(rng):
         assert perplexity([[0.0, -1e4]], [1]) == math.inf
         assert perplexity(np.array([[0.0, -1e4]], dtype=np.float32), [1]) == math.inf
     value = perplexity([[0.0, -800.0], [0.0, 0.0]], [1, 0])
-    assert isinstance(value, np.float64) and value == pytest.approx(math.exp(400.0 + LN2 / 2),
-                                                                    rel=1e-12)
+    assert isinstance(value, np.float64) and value == pytest.approx(
+        math.exp(400.0 + LN2 / 2), rel=1e-12
+    )
 
 
 # ------------------------------------------------------------------ distillation_loss
+
 
 @pytest.mark.parametrize("temperature", [1.0, 2.0, 5.0])
 @pytest.mark.parametrize("alpha", [0.0, 0.3, 1.0])
@@ -1179,12 +1311,14 @@ def test_distillation_against_the_reference(rng, temperature, alpha):
     expected = ref_distillation(s, teacher, y, temperature, alpha)
     got = distillation_loss(s, teacher, temperature=temperature, target=y, alpha=alpha)
     assert got == pytest.approx(expected.mean(), rel=1e-12)
-    got = distillation_loss(s, teacher, temperature=temperature, target=y, alpha=alpha,
-                            reduction="none", base=2)
+    got = distillation_loss(
+        s, teacher, temperature=temperature, target=y, alpha=alpha, reduction="none", base=2
+    )
     np.testing.assert_allclose(got, expected / LN2, rtol=1e-12, atol=1e-14)
     soft = distillation_loss(s, teacher, temperature=temperature, reduction="sum")
-    assert soft == pytest.approx(ref_distillation(s, teacher, None, temperature, 1.0).sum(),
-                                 rel=1e-12)
+    assert soft == pytest.approx(
+        ref_distillation(s, teacher, None, temperature, 1.0).sum(), rel=1e-12
+    )
 
 
 def test_distillation_with_ignore_index(rng):
@@ -1195,8 +1329,7 @@ def test_distillation_with_ignore_index(rng):
     s[1] = np.nan  # not read
     kept = y != -100
     expected = ref_distillation(s[kept], teacher[kept], y[kept], 2.0, 0.25)
-    got = distillation_loss(s, teacher, temperature=2.0, target=y, alpha=0.25,
-                            ignore_index=-100)
+    got = distillation_loss(s, teacher, temperature=2.0, target=y, alpha=0.25, ignore_index=-100)
     assert got == pytest.approx(expected.mean(), rel=1e-12)
 
 
@@ -1204,8 +1337,10 @@ def test_distillation_of_a_perfect_student_is_zero(rng):
     teacher = rng.standard_normal((6, 5, 9)) * 4
     for temperature in (0.5, 1.0, 4.0, 20.0):
         for red in ("mean", "sum"):
-            assert distillation_loss(teacher, teacher.copy(), temperature=temperature,
-                                     reduction=red) == 0.0
+            assert (
+                distillation_loss(teacher, teacher.copy(), temperature=temperature, reduction=red)
+                == 0.0
+            )
         none = distillation_loss(teacher, teacher, temperature=temperature, reduction="none")
         assert none.shape == (6, 5) and (none == 0.0).all() and not np.signbit(none).any()
 
@@ -1234,10 +1369,12 @@ def test_distillation_argument_errors(rng):
     alone = distillation_loss(s, teacher, temperature=2.0)
     assert distillation_loss(s, teacher, temperature=2.0, alpha=1.0) == alone
     assert distillation_loss(s, teacher, temperature=2.0, alpha=1, target=y) == pytest.approx(
-        alone, rel=1e-14)
+        alone, rel=1e-14
+    )
 
 
 # ------------------------------------------------------------------ properties
+
 
 @HYPOTHESIS
 @given(st.integers(1, 24).flatmap(lambda n: st.tuples(logit_vectors(n=n), logit_vectors(n=n))))
@@ -1256,8 +1393,11 @@ def test_kl_is_non_negative_and_zero_on_itself(pair):
 
 
 @HYPOTHESIS
-@given(st.integers(1, 24).flatmap(
-    lambda n: st.tuples(logit_vectors(n=n), logit_vectors(n=n, masks=False))))
+@given(
+    st.integers(1, 24).flatmap(
+        lambda n: st.tuples(logit_vectors(n=n), logit_vectors(n=n, masks=False))
+    )
+)
 def test_cross_entropy_is_entropy_plus_kl(pair):
     a, b = pair
     p = ref_softmax(a)  # float64 probability targets
@@ -1269,34 +1409,46 @@ def test_cross_entropy_is_entropy_plus_kl(pair):
 
 
 @HYPOTHESIS
-@given(st.integers(1, 24).flatmap(lambda n: st.tuples(logit_vectors(n=n), logit_vectors(n=n))),
-       st.floats(0.1, 10.0))
+@given(
+    st.integers(1, 24).flatmap(lambda n: st.tuples(logit_vectors(n=n), logit_vectors(n=n))),
+    st.floats(0.1, 10.0),
+)
 def test_js_is_symmetric_and_bounded(pair, temperature):
     a, b = pair
     with no_runtime_warnings():
         d = js_divergence_from_logits(a, b, temperature=temperature)
         assert d == js_divergence_from_logits(b, a, temperature=temperature)
     assert 0.0 <= d <= LN2 and not np.signbit(d)
-    assert d == pytest.approx(ref_js_from_logits(a / temperature, b / temperature), rel=1e-9,
-                              abs=1e-12)
+    assert d == pytest.approx(
+        ref_js_from_logits(a / temperature, b / temperature), rel=1e-9, abs=1e-12
+    )
 
 
 @HYPOTHESIS
-@given(logit_vectors(min_size=2), st.floats(-100.0, 100.0), st.floats(-100.0, 100.0),
-       st.integers(0, 1000))
+@given(
+    logit_vectors(min_size=2),
+    st.floats(-100.0, 100.0),
+    st.floats(-100.0, 100.0),
+    st.integers(0, 1000),
+)
 def test_adding_a_constant_to_a_row_changes_nothing(x, c, d, seed):
     target = int(np.flatnonzero(np.isfinite(x))[seed % int(np.isfinite(x).sum())])
     rows = np.stack([x, x])
     shifted = rows + np.array([[c], [d]])
     atol = 1e-11
-    np.testing.assert_allclose(entropy_from_logits(shifted), entropy_from_logits(rows),
-                               atol=atol)
+    np.testing.assert_allclose(entropy_from_logits(shifted), entropy_from_logits(rows), atol=atol)
     np.testing.assert_allclose(js_divergence_from_logits(shifted, rows), 0.0, atol=atol)
     np.testing.assert_allclose(kl_divergence_from_logits(shifted, rows), 0.0, atol=atol)
-    np.testing.assert_allclose(token_logprobs(shifted, [target, target]),
-                               token_logprobs(rows, [target, target]), rtol=1e-10, atol=atol)
+    np.testing.assert_allclose(
+        token_logprobs(shifted, [target, target]),
+        token_logprobs(rows, [target, target]),
+        rtol=1e-10,
+        atol=atol,
+    )
     np.testing.assert_allclose(
         cross_entropy_from_logits(shifted, [target, target], reduction="none"),
         cross_entropy_from_logits(rows, [target, target], reduction="none"),
-        rtol=1e-10, atol=atol)
+        rtol=1e-10,
+        atol=atol,
+    )
     np.testing.assert_allclose(log_softmax(shifted), log_softmax(rows), rtol=1e-10, atol=atol)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import special, stats
+from scipy import integrate, special, stats
 from scipy.spatial.distance import jensenshannon
 
 from infotheory import (
+    Gaussian,
     conditional_entropy,
     cross_entropy,
     cross_entropy_from_logits,
@@ -21,7 +22,9 @@ from infotheory import (
     joint_entropy,
     js_divergence,
     kl_divergence,
+    kl_divergence_continuous,
     kl_divergence_from_logits,
+    kl_divergence_on_grid,
     log_softmax,
     mutual_information,
     softmax,
@@ -171,3 +174,36 @@ def test_from_logits_with_masks_match_scipy():
     np.testing.assert_allclose(entropy_from_logits(x), stats.entropy(p, axis=-1), rtol=1e-12)
     assert cross_entropy_from_logits(x, [2, 1], reduction="sum") == pytest.approx(
         -special.log_softmax(x, axis=-1)[[0, 1], [2, 1]].sum(), rel=1e-13)
+
+
+@pytest.mark.parametrize("lower,upper", [(-1.0, 2.0), (0.5, np.inf), (-np.inf, -1.0),
+                                         (3.0, 3.5)])
+def test_normalized_continuous_kl_is_that_of_scipy_truncnorm(lower, upper):
+    """normalize=True is the divergence between the truncated distributions; scipy's
+    truncnorm objects integrate to 1 over the window, so they pass without it."""
+    mp, sp, mq, sq = 0.3, 1.1, -0.4, 0.8
+    tp = stats.truncnorm((lower - mp) / sp, (upper - mp) / sp, loc=mp, scale=sp)
+    tq = stats.truncnorm((lower - mq) / sq, (upper - mq) / sq, loc=mq, scale=sq)
+    expected, error = integrate.quad(lambda x: tp.pdf(x) * (tp.logpdf(x) - tq.logpdf(x)),
+                                     lower, upper, epsabs=1e-14, epsrel=1e-12, limit=500)
+    assert error < 1e-10
+    ours = kl_divergence_continuous(Gaussian(mp, sp), Gaussian(mq, sq), lower=lower,
+                                    upper=upper, normalize=True)
+    assert ours == pytest.approx(expected, rel=1e-9)
+    assert kl_divergence_continuous(tp, tq, lower=lower, upper=upper) == pytest.approx(
+        expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_normalized_grid_kl_is_scipy_entropy_of_the_trapezoid_masses(seed):
+    """With trapezoid weights c, the grid divergence is that of the discrete c p and c q."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 80))
+    x = np.cumsum(rng.uniform(0.01, 1.0, n))
+    p, q = rng.random((4, n)) ** 2, rng.random(n) + 0.01
+    c = np.zeros(n)
+    c[:-1] += np.diff(x) / 2
+    c[1:] += np.diff(x) / 2
+    expected = stats.entropy((c * p).T, (c * q)[:, None])  # scipy renormalises, along axis 0
+    np.testing.assert_allclose(kl_divergence_on_grid(p, q, x, normalize=True), expected,
+                               rtol=1e-11, atol=1e-14)
