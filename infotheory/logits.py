@@ -561,14 +561,39 @@ def _kl_rows(xp: np.ndarray, xq: np.ndarray, e: np.ndarray, t: np.ndarray, u: np
         if np.abs(gap).max() <= _DIRECT_GAP:
             # xp - xq is of the size of the log-probabilities: its rounding is theirs.
             np.subtract(xp, xq, out=t)  # nan where both are -inf: masked_dot skips it
-            return masked_dot(e, t) / sp - gap
-        # Far-apart offsets (logits of +-1e4): centre each on its own log-sum-exp first,
-        # so the difference carries no large common offset to round.
-        shift_p, shift_q = (cp + log_sp).astype(xp.dtype), (cq + log_sq).astype(xq.dtype)
-        np.subtract(xp, shift_p[:, None], out=t)
-        np.subtract(xq, shift_q[:, None], out=u)
-        t -= u
-        return masked_dot(e, t) / sp - ((cp - shift_p) + log_sp) + ((cq - shift_q) + log_sq)
+            kl = masked_dot(e, t) / sp - gap
+        else:
+            # Far-apart offsets (logits of +-1e4): centre each on its own log-sum-exp
+            # first, so the difference carries no large common offset to round.
+            shift_p = (cp + log_sp).astype(xp.dtype)
+            shift_q = (cq + log_sq).astype(xq.dtype)
+            np.subtract(xp, shift_p[:, None], out=t)
+            np.subtract(xq, shift_q[:, None], out=u)
+            t -= u
+            kl = (masked_dot(e, t) / sp - ((cp - shift_p) + log_sp)
+                  + ((cq - shift_q) + log_sq))
+    bad = ~np.isfinite(kl)
+    if bad.any():  # inf from a masked class of q where p > 0, or an overflowed difference
+        kl[bad] = _kl_halved(xp[bad], xq[bad], e[bad], sp[bad], (cp + log_sp)[bad],
+                             (cq + log_sq)[bad])
+    return kl
+
+
+def _kl_halved(xp: np.ndarray, xq: np.ndarray, e: np.ndarray, sp: NDArray[np.float64],
+               lse_p: NDArray[np.float64], lse_q: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``D(P || Q)`` of a few rows in float64 halves, for log-ratios beyond the float range.
+
+    A float32 difference of logits beyond 3.4e38, or a float64 one beyond 1.8e308, is
+    ``inf`` although the divergence may be finite: here each log-probability is halved
+    before the difference, and the sum doubled at the end (``inf`` only if the true value
+    is beyond the float range, or where `Q` masks a class that `P` uses).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        half_p = 0.5 * xp.astype(np.float64) - 0.5 * lse_p[:, None]
+        half_q = 0.5 * xq.astype(np.float64) - 0.5 * lse_q[:, None]
+        p = e.astype(np.float64) / sp[:, None]
+        terms = np.where(p > 0, p * (half_p - half_q), 0.0)
+        return 2.0 * terms.sum(axis=1)
 
 
 # Below this difference of log-sum-exps (nats), KL subtracts the logits directly.
@@ -671,7 +696,46 @@ def _js_kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
         u -= np.log(sq)[:, None]
         u -= log_m
         b = masked_dot(q, u)
-    return (0.5 * (a + b),)
+    js = 0.5 * (a + b)
+    near = js < _JS_NEAR
+    if near.any():  # a small difference of two sums of order JS^(1/2): redo accurately
+        rows = np.flatnonzero(near)
+        js[rows] = _js_close(xp[rows], xq[rows], p[rows], q[rows],
+                             cp[rows] - cq[rows], np.log(sp[rows]) - np.log(sq[rows]))
+    return (js,)
+
+
+#: Rows whose divergence from logits is below this are recomputed by :func:`_js_close`.
+_JS_NEAR = 1e-3
+
+
+def _js_close(xp: np.ndarray, xq: np.ndarray, p: np.ndarray, q: np.ndarray,
+              dc: NDArray[np.float64], dlog_s: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""Jensen-Shannon divergence of rows where `P` and `Q` are close, to full precision.
+
+    With :math:`\delta = \log p - \log q`, formed from the logits' difference (exact
+    for close logits), each outcome contributes :math:`\tfrac{p + q}{4} g(\delta/2)`,
+    :math:`g(u) = 2u \tanh u - 2 \log\cosh u \approx u^2`, two terms that cancel only
+    by half, where the direct form is a difference of two sums of order
+    :math:`\sqrt{\mathrm{JS}}`. :math:`\log\cosh u` is :math:`\operatorname{log1p}(2
+    \sinh^2(u/2))` for :math:`|u| \le 1` and :math:`|u| - \log 2 +
+    \operatorname{log1p}(e^{-2|u|})` beyond. A class masked in both is 0; one masked
+    in one only contributes :math:`\tfrac12 \max(p, q) \log 2`, the limit of the term.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        d = (xp - xq) - (dc + dlog_s)[:, None]
+        one_sided = np.isinf(d) | np.isnan(d)
+        d[one_sided] = 0.0
+        u = 0.5 * d
+        au = np.abs(u)
+        small = au <= 1.0
+        log_cosh = np.where(small, np.log1p(2.0 * np.sinh(0.5 * np.where(small, u, 0.0)) ** 2),
+                            au - math.log(2.0) + np.log1p(np.exp(-2.0 * au)))
+        g = 2.0 * u * np.tanh(u) - 2.0 * log_cosh
+        terms = 0.25 * (p + q) * np.maximum(g, 0.0)
+        if one_sided.any():
+            terms[one_sided] = 0.5 * math.log(2.0) * np.maximum(p, q)[one_sided]
+    return terms.sum(axis=1)
 
 
 # ------------------------------------------------------------------ losses against targets
