@@ -164,10 +164,30 @@ def _check_size(n: int, name: str) -> None:
         raise ValueError(f"{name} must hold at least 2 samples, got {n}")
 
 
+def _counts(samples: ArrayLike, name: str) -> NDArray[np.int64]:
+    """The positive counts of the distinct values of a sample (in no particular order).
+
+    Small non-negative integers, the usual case (token ids, class labels, dice), are
+    counted directly by ``np.bincount`` in one pass; anything else is labelled first
+    (:func:`_as_labels`, a sort).
+    """
+    arr = samples if isinstance(samples, np.ndarray) else None
+    if arr is not None and arr.ndim == 1 and arr.dtype.kind in "iu" and arr.size:
+        low, high = int(arr.min()), int(arr.max())
+        if low >= 0 and high <= 4 * arr.size + 65536:  # the count table stays small
+            counts = np.bincount(arr.astype(np.intp, copy=False)).astype(np.int64)
+            return counts[counts > 0]
+    return np.bincount(_as_labels(samples, name)).astype(np.int64)
+
+
 def _estimate(labels: NDArray[np.intp], estimator: str) -> float:
     """Entropy estimate in nats from one label per observation (not yet clamped)."""
-    counts = np.bincount(labels).astype(np.int64)  # labels are dense: every count is > 0
-    n = int(labels.shape[0])
+    return _estimate_counts(np.bincount(labels).astype(np.int64), estimator)
+
+
+def _estimate_counts(counts: NDArray[np.int64], estimator: str) -> float:
+    """Entropy estimate in nats from the positive counts of the values seen."""
+    n = int(counts.sum())
     k = int(counts.shape[0])
     if k == 1:  # one value seen: every estimator says 0 (see the Notes on Grassberger)
         return 0.0
@@ -371,9 +391,9 @@ def entropy_from_samples(
     """
     est = _check_estimator(estimator)
     divisor = log_of_base(base)
-    labels = _as_labels(samples, "samples")
-    _check_size(labels.shape[0], "samples")
-    return _finish(_estimate(labels, est), divisor)
+    counts = _counts(samples, "samples")
+    _check_size(int(counts.sum()), "samples")
+    return _finish(_estimate_counts(counts, est), divisor)
 
 
 def mutual_information_from_samples(
