@@ -26,6 +26,9 @@ help:
 $(PY_STAMP): $(REQS) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(addprefix -r ,$(REQS))
+	@# The checkout on the venv's path: infotheory and the build tools (sitetools) import
+	@# like any installed package, in hooks, tests and scripts, with no path juggling.
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'infotheory-checkout.pth').write_text('$(CURDIR)\n')"
 	touch $@
 
 install: $(PY_STAMP)
@@ -37,13 +40,13 @@ $(NODE_STAMP): package.json package-lock.json
 
 node: $(NODE_STAMP)
 
-# The in-browser Python runtime's files, in .cache/pyodide/ (frontend/pyodide_assets.py):
+# The in-browser Python runtime's files, in .cache/pyodide/ (sitetools/pyodide/):
 # Pyodide from node_modules, the official numpy wheel (hash-pinned download, checked
 # against the official pyodide-lock.json), the infotheory wheel, and the pytest wheels of
 # the Pyodide test run. Cached: a second run downloads and rebuilds nothing. The site
 # build does the same through hooks/pyodide_assets.py.
 pyodide: install node
-	$(BIN)/python frontend/pyodide_assets.py --tests
+	$(BIN)/python -m sitetools.pyodide --tests
 
 serve: install node
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000

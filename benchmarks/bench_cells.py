@@ -191,7 +191,7 @@ def table(runs: list[dict[str, float]]) -> str:
         if not values:
             continue
         scale = 1e-6 if unit == "MB" else 1.0
-        fmt = (lambda v: f"{v * scale:.2f} MB") if unit == "MB" else (
+        fmt = (lambda v, scale=scale: f"{v * scale:.2f} MB") if unit == "MB" else (
             lambda v: f"{v:.3f} s" if v < 1 else f"{v:.2f} s")
         median = statistics.median(values)
         goal = "" if target is None else f"< {target:g} s: {'met' if median < target else 'missed'}"

@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from infotheory import (  # noqa: E402
+from infotheory import (
     CrossEntropyMeter,
     cross_entropy,
     cross_entropy_and_entropy_from_logits,
@@ -50,7 +50,7 @@ from infotheory import (  # noqa: E402
     kl_estimate,
     token_logprobs,
 )
-from infotheory._blocks import thread_count  # noqa: E402
+from infotheory._blocks import thread_count
 
 try:
     import torch

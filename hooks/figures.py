@@ -16,18 +16,14 @@ the inline SVG); CONTRIBUTING.md, "Figures", is the authors' side. Here:
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from sitetools import figures
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # hooks are loaded by path; sitetools/ sits beside them
-    sys.path.insert(0, str(ROOT))
-
-from sitetools import figures  # noqa: E402
-
 CSS_SOURCE = ROOT / "frontend" / "theme" / "figures.css"
 CSS_URL = "assets/stylesheets/figures.css"
 MARK_RE = re.compile(

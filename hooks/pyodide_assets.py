@@ -3,13 +3,13 @@
 After each build (``mkdocs build`` and every ``mkdocs serve`` rebuild) it stages into
 ``<site_dir>/assets/``:
 
-* ``pyodide/``: Pyodide 0.27.7's core files from npm, the official numpy wheel checked
+* ``pyodide/``: the pinned Pyodide's core files from npm, the official numpy wheel checked
   against the official pyodide-lock.json, the infotheory wheel built from this checkout,
   and ``manifest.json`` (what the worker loads and the SRI hash of each file);
 * ``runtime/``: ``session.js`` (the page API), ``worker.js``, ``engine.js``, ``runner.py``
   from frontend/runtime/.
 
-The fetching, caching and verification live in frontend/pyodide_assets.py (see its
+The fetching, caching and verification live in :mod:`sitetools.pyodide` (see its
 docstring); nothing is downloaded when ``.cache/pyodide/`` already has the files. A
 missing or mismatching file fails the build.
 
@@ -26,31 +26,17 @@ missing or mismatching file fails the build.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
+from sitetools import pyodide as assets
+
 log = get_plugin_logger(__name__)
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _assets_module():
-    if "pyodide_assets" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "pyodide_assets", ROOT / "frontend" / "pyodide_assets.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["pyodide_assets"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["pyodide_assets"]
 
 
 def _settings(config) -> tuple[str, list[str]]:
-    assets = _assets_module()
     settings = (config.extra or {}).get("pyodide") or {}
     if not isinstance(settings, dict):
         raise PluginError("extra.pyodide in mkdocs.yml must be a mapping (source, packages)")
@@ -76,7 +62,6 @@ def on_config(config):
 
 
 def on_post_build(config):
-    assets = _assets_module()
     source, packages = _settings(config)
     try:
         staged = assets.stage(Path(config.site_dir) / "assets", source=source,

@@ -30,8 +30,8 @@ from ._blocks import RowBlocks, for_each_row_block
 from ._checks import (
     as_logits,
     check_axis,
-    check_tol,
     check_row_maxima,
+    check_tol,
     finish,
     log_of_base,
     positive_scalar,

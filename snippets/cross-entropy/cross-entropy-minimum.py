@@ -3,6 +3,7 @@ import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import cross_entropy, entropy, kl_divergence
 
 p = np.array([0.7, 0.3])

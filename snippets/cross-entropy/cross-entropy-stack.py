@@ -1,6 +1,7 @@
 """H(P, Q) = H(P) + D(P || Q) in bits for the fair coin and the biased model, both ways round."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import cross_entropy, entropy, kl_divergence
 
 fair = np.array([0.5, 0.5])

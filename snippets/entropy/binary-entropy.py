@@ -1,6 +1,7 @@
 """The entropy of a coin in bits as its probability of heads goes from 0 to 1."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import entropy
 
 p = np.linspace(0, 1, 201)

@@ -1,6 +1,7 @@
 """Mean entropy estimates from N samples of a skewed 30-outcome distribution, per estimator."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import entropy, entropy_from_samples
 
 zipf = 1 / np.arange(1, 31)

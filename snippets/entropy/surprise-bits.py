@@ -1,6 +1,7 @@
 """The surprise -log2 p of an outcome, in bits, against its probability p."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import cross_entropy
 
 p = np.linspace(0.004, 1, 400)

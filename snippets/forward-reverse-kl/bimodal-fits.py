@@ -1,6 +1,7 @@
 """The bimodal truth with its forward (mass-covering) and reverse (mode-seeking) Gaussian fits."""
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from infotheory import Gaussian, GaussianMixture, fit_gaussian_forward_kl, fit_gaussian_reverse_kl
 
 p = GaussianMixture([0.5, 0.5], [-2.2, 2.2], [0.7, 0.7])

@@ -1,6 +1,7 @@
 """Reverse KL of the centred fit and of the one-mode fit as the modes move apart."""
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from infotheory import GaussianMixture, fit_gaussian_reverse_kl
 
 d = np.round(np.arange(1.2, 2.81, 0.1), 2)

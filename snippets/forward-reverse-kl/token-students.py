@@ -1,6 +1,7 @@
 """A teacher's next-token distribution and its best temperature-scaled students under each KL direction."""
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from infotheory import kl_divergence, softmax
 
 teacher = np.array([0.5, 0.2] + [0.0375] * 8)

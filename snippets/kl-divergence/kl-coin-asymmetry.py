@@ -1,6 +1,7 @@
 """Both directions of KL between a fair coin and a coin with probability q of heads."""
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from infotheory import kl_divergence
 
 q = np.linspace(0.001, 0.999, 999)

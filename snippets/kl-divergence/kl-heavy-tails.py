@@ -1,9 +1,14 @@
 """KL between a Cauchy and a normal truncated to growing windows, in both directions."""
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from infotheory import Gaussian, kl_divergence_continuous
 
-cauchy = lambda x: 1 / (np.pi * (1 + x**2))
+
+def cauchy(x):
+    return 1 / (np.pi * (1 + x**2))
+
+
 normal = Gaussian(0.0, 1.0)
 L = np.linspace(5, 50, 46)
 # Each density truncated to [-w, w] and renormalised there: a divergence for every w.

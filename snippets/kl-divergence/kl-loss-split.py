@@ -1,6 +1,7 @@
 """Cross-entropy split into task entropy and divergence for the two toy tasks."""
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from infotheory import cross_entropy, entropy, kl_divergence
 
 legal, model_a = [0.85, 0.05, 0.05, 0.05], [0.6, 0.2, 0.1, 0.1]

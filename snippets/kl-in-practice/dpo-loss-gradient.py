@@ -1,6 +1,7 @@
 """The DPO loss of one pair and the size of its gradient against the log-ratio margin, for two betas."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import dpo_loss, softmax
 
 delta = np.linspace(0, 10, 201)

@@ -1,6 +1,7 @@
 """Batch averages of the k1, k2 and k3 estimates of the KL, for a close and a far policy."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import kl_divergence, kl_estimate, log_softmax
 
 rng = np.random.default_rng(0)

@@ -1,6 +1,7 @@
 """The optimal policy, the reference tilted by exp(r / beta), for three values of beta."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import softmax
 
 ref = np.array([0.60, 0.25, 0.14, 0.01])

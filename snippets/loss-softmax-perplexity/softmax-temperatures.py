@@ -1,6 +1,7 @@
 """The softmax of the logits (2, 1, 0.1) at three temperatures, with the entropy of each."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import entropy, softmax
 
 z = np.array([2.0, 1.0, 0.1])

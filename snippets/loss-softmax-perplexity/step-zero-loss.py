@@ -1,6 +1,7 @@
 """The loss before any update, over a 32 000-token vocabulary, against the spread of the logits."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import cross_entropy_from_logits, entropy, log_softmax
 
 V = 32000

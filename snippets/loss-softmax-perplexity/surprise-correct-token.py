@@ -1,6 +1,7 @@
 """The loss -ln q_y of the correct token, in nats, against the probability q_y the model gave it."""
 import matplotlib.pyplot as plt
 import numpy as np
+
 from infotheory import cross_entropy
 
 p = np.linspace(0.005, 1, 400)

@@ -1,8 +1,9 @@
 """The predictive entropy of a four-member ensemble on two inputs, split into expected entropy (data noise) and mutual information (disagreement)."""
 import textwrap
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from infotheory import entropy, mutual_information
 
 noisy = np.array([[0.40, 0.35, 0.25], [0.35, 0.40, 0.25],

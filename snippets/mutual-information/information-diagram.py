@@ -1,6 +1,7 @@
 """The entropies of the asymmetric table, drawn to scale in bits: H(X, Y) split into H(X | Y), I(X; Y) and H(Y | X)."""
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from infotheory import conditional_entropy, entropy, joint_entropy, mutual_information
 
 joint = np.array([[0.5, 0.0], [0.25, 0.25]])
@@ -28,7 +29,7 @@ for y, used, total in rows:
     end = max(parts[k][0] + parts[k][1] for k in used)
     ax.annotate(num(total, 3), xy=(end, y), xytext=(6, 0), textcoords="offset points",
                 va="center", ha="left")
-for start, width, colour, label in parts:
+for start, width, _colour, _label in parts:
     ax.annotate(num(width, 3), xy=(start + width / 2, 2.3), xytext=(0, 4),
                 textcoords="offset points", ha="center", va="bottom")
     ax.axvline(start, color=MUTED, linewidth=0.8, linestyle=":", zorder=0)

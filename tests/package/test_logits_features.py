@@ -11,6 +11,7 @@ scipy and ml_dtypes are absent: the tests that need them skip themselves.
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import Decimal, localcontext
 
@@ -889,11 +890,12 @@ def test_temperature_against_the_reference(rng):
 
 WITH_TEMPERATURE = {
     **{
-        name: (
-            lambda f: lambda T: f(
+        name: functools.partial(
+            lambda f, T: f(
                 np.zeros((2, 3)), np.zeros((2, 3)), [0, 1], np.full((2, 3), 1 / 3), temperature=T
-            )
-        )(f)
+            ),
+            f,
+        )
         for name, f in TEMPERED.items()
     },
     "distillation": lambda T: distillation_loss(np.zeros((2, 3)), np.zeros((2, 3)), temperature=T),

@@ -1,40 +1,29 @@
 """Fixtures of the runtime tests: the staged Pyodide tree, and node to run things in it.
 
 The tests here exercise the in-browser Python runtime without a browser: the asset
-pipeline (frontend/pyodide_assets.py) in-process, and the runtime JS and the package
-itself inside real Pyodide 0.27.7 under node, from the very files the site serves.
+pipeline (sitetools/pyodide/) in-process, and the runtime JS and the package
+itself inside real Pyodide (the pinned release) under node, from the very files the site serves.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from sitetools import pyodide as pyodide_assets
 
 ROOT = Path(__file__).resolve().parents[2]
 SUMMARY: list[str] = []  # lines for the end of the pytest report
 
 
-def load_assets_module():
-    """frontend/pyodide_assets.py (not a package: loaded by path, once)."""
-    if "pyodide_assets" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "pyodide_assets", ROOT / "frontend" / "pyodide_assets.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["pyodide_assets"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["pyodide_assets"]
-
-
 @pytest.fixture(scope="session")
 def assets():
-    return load_assets_module()
+    """The asset pipeline, :mod:`sitetools.pyodide`."""
+    return pyodide_assets
 
 
 @pytest.fixture(scope="session")

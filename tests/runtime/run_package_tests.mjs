@@ -6,7 +6,7 @@
 // (.cache/pyodide/node/assets/pyodide/: core files, the official numpy wheel, the
 // infotheory wheel built from this repository), plus the hash-pinned pure-Python test
 // wheels (.cache/pyodide/test-wheels/: pytest, hypothesis and their dependencies).
-// `python frontend/pyodide_assets.py --tests` prepares both (tests/runtime/ does it).
+// `python -m sitetools.pyodide --tests` prepares both (tests/runtime/ does it).
 //
 // The package is imported from the installed wheel, not from the source tree. pytest
 // runs tests/package/ (copied into Pyodide's memory file system) with the repository's

@@ -1,4 +1,4 @@
-"""The asset pipeline (frontend/pyodide_assets.py): pinned, verified, cached, staged.
+"""The asset pipeline (sitetools/pyodide/): pinned, verified, cached, staged.
 
 A wheel that does not have the sha256 of the official pyodide-lock.json must never reach
 the site: these tests tamper with files and expect a loud failure.
@@ -6,19 +6,20 @@ the site: these tests tamper with files and expect a loud failure.
 
 from __future__ import annotations
 
-import hashlib
 import base64
 import gzip
+import hashlib
 import json
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, load_assets_module
+from sitetools import pyodide as A
 
-A = load_assets_module()
+from .conftest import ROOT
 
 
 def sha256(data: bytes) -> str:
@@ -96,7 +97,7 @@ def test_a_tampered_cached_wheel_is_replaced_from_the_verified_source(fake):
 def test_second_run_uses_the_cache_without_downloading(fake, monkeypatch):
     kw = dict(lock=fake["lock"], cache=fake["cache"], requirements=fake["requirements"])
     A.official_wheels(["a"], **kw)
-    monkeypatch.setattr(A.subprocess, "run", lambda *a, **k: pytest.fail("ran a subprocess"))
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("ran a subprocess"))
     A.official_wheels(["a"], **kw)  # wheels cached
     shutil.rmtree(fake["cache"] / "wheels")
     A.official_wheels(["a"], **kw)  # source archive cached: extracted again, no download
@@ -108,9 +109,9 @@ def test_a_cached_source_archive_with_another_hash_is_not_used(fake, monkeypatch
 
     def fake_pip(cmd, **kwargs):
         calls.append(cmd)
-        return A.subprocess.CompletedProcess(cmd, 1, stdout="ERROR: THESE PACKAGES DO NOT MATCH")
+        return subprocess.CompletedProcess(cmd, 1, stdout="ERROR: THESE PACKAGES DO NOT MATCH")
 
-    monkeypatch.setattr(A.subprocess, "run", fake_pip)
+    monkeypatch.setattr(subprocess, "run", fake_pip)
     with pytest.raises(A.AssetError, match="pip download"):
         A.official_wheels(["a"], lock=fake["lock"], cache=fake["cache"],
                           requirements=fake["requirements"])
@@ -127,7 +128,7 @@ def test_unknown_package_is_an_error(fake):
 
 def test_the_official_lock_is_the_pinned_release():
     lock = A.load_lock()
-    assert lock["info"]["version"] == A.PYODIDE_VERSION == "0.27.7"
+    assert lock["info"]["version"] == A.PYODIDE_VERSION
     assert lock["packages"]["numpy"]["version"] == "2.0.2"
     package = json.loads((ROOT / "package.json").read_text())
     assert package["dependencies"]["pyodide"] == A.PYODIDE_VERSION, "pin it exactly"
@@ -158,7 +159,7 @@ def test_a_lock_of_another_version_is_refused(tmp_path):
     manifest = json.loads((fake_npm / "package.json").read_text())
     manifest["version"] = "0.27.6"
     (fake_npm / "package.json").write_text(json.dumps(manifest))
-    with pytest.raises(A.AssetError, match="pinned to 0.27.7"):
+    with pytest.raises(A.AssetError, match=f"pinned to {A.PYODIDE_VERSION}"):
         A.load_lock(fake_npm)
 
 
@@ -195,7 +196,7 @@ def test_stage_cdn_ships_only_the_site_wheel_and_the_snapshot(tmp_path):
     (tmp_path / "assets" / "pyodide").mkdir(parents=True)
     (tmp_path / "assets" / "pyodide" / "pyodide.asm.wasm").write_bytes(b"stale")
     m = A.stage(tmp_path / "assets", source="cdn").manifest
-    assert m["indexURL"] == "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/"
+    assert m["indexURL"] == f"https://cdn.jsdelivr.net/pyodide/v{A.PYODIDE_VERSION}/full/"
     shipped = sorted(p.name for p in (tmp_path / "assets" / "pyodide").iterdir())
     assert shipped == sorted([m["wheels"][0]["file"], m["snapshot"]["file"], m["bytecode"]["file"],
                               "manifest.json"])

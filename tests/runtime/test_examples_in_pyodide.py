@@ -1,7 +1,7 @@
 """Every example of the site prints, in the reader's browser, what the page shows.
 
 tests/docs/test_examples.py proves the examples in CPython; this runs the same examples
-through the in-browser runtime (runner.py in Pyodide 0.27.7 with numpy 2.0.2 and the
+through the in-browser runtime (runner.py in the pinned Pyodide with its numpy and the
 infotheory wheel, under node) and compares with the same doctest rules, so a reader who
 presses Run sees the output printed on the page. One namespace per file, like Sybil;
 ```python blocks run as plain code; `<!-- skip: next -->` skips a block.

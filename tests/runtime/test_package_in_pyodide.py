@@ -1,4 +1,4 @@
-"""The package's tests and docstring examples pass INSIDE Pyodide 0.27.7, not just CPython.
+"""The package's tests and docstring examples pass INSIDE Pyodide (the pinned release), not just CPython.
 
 Runs tests/runtime/run_package_tests.mjs under node, offline, from the staged files the
 site serves (official numpy 2.0.2 wasm wheel, the infotheory wheel built from this

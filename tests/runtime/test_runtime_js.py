@@ -1,7 +1,7 @@
 """The runtime's page API (session.js) and execution semantics, under node's test runner.
 
 tests/runtime/runtime.test.mjs drives session.js over worker_threads workers that run
-the real engine.js + runner.py in Pyodide 0.27.7 from the staged files: echo of bare
+the real engine.js + runner.py in the pinned Pyodide from the staged files: echo of bare
 expressions, ordered stdout/stderr, tracebacks, one namespace, Stop by interrupt and by
 terminate-and-replay, reset, load failure and retry.
 """

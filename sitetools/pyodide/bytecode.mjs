@@ -1,8 +1,8 @@
 // Compile the Python modules of wheels to bytecode, for the browser to import directly.
 //
-//   node frontend/pyodide_bytecode.mjs <pyodide dir> <output zip> <wheel> [wheel ...]
+//   node sitetools/pyodide/bytecode.mjs <pyodide dir> <output zip> <wheel> [wheel ...]
 //
-// Called by frontend/pyodide_assets.py at build time. Importing numpy in the browser
+// Called by sitetools/pyodide/node.py at build time. Importing numpy in the browser
 // compiles about a hundred of its modules from source first, nearly half the time of the
 // import; shipping their bytecode skips that. The compiling is done by the very
 // CPython that runs in the browser (Pyodide's, here under node), so the bytecode fits it.
@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 
 const [dir, output, ...wheels] = process.argv.slice(2);
 if (!dir || !output || !wheels.length) {
-  console.error("usage: node pyodide_bytecode.mjs <pyodide dir> <output zip> <wheel> [wheel ...]");
+  console.error("usage: node bytecode.mjs <pyodide dir> <output zip> <wheel> [wheel ...]");
   process.exit(2);
 }
 const indexURL = dir.endsWith("/") ? dir : `${dir}/`;

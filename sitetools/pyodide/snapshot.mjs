@@ -1,8 +1,8 @@
 // Make a memory snapshot of a started Pyodide, so that readers skip Python's start-up.
 //
-//   node frontend/pyodide_snapshot.mjs <pyodide dir> <output file> [module ...]
+//   node sitetools/pyodide/snapshot.mjs <pyodide dir> <output file> [module ...]
 //
-// Called by frontend/pyodide_assets.py at build time (never in the browser). Starting
+// Called by sitetools/pyodide/node.py at build time (never in the browser). Starting
 // CPython inside Pyodide (unpacking the stdlib, importing the bootstrap modules) takes
 // seconds; restoring the wasm memory of an interpreter that already did it takes a
 // fraction of that. The snapshot holds the interpreter's memory only: files still come
@@ -19,7 +19,7 @@ import { pathToFileURL } from "node:url";
 
 const [dir, output, ...modules] = process.argv.slice(2);
 if (!dir || !output) {
-  console.error("usage: node pyodide_snapshot.mjs <pyodide dir> <output file> [module ...]");
+  console.error("usage: node snapshot.mjs <pyodide dir> <output file> [module ...]");
   process.exit(2);
 }
 const indexURL = dir.endsWith("/") ? dir : `${dir}/`;
