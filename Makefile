@@ -49,10 +49,10 @@ pyodide: install node
 	$(BIN)/python -m sitetools.pyodide --tests
 
 serve: install node
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/properdocs serve -f mkdocs.yml --dev-addr 127.0.0.1:8000
 
 docs: install node
-	$(BIN)/mkdocs build --strict
+	$(BIN)/properdocs build --strict -f mkdocs.yml
 
 # The browser tests drive Debian's Chromium (never a browser Playwright downloads).
 chromium:

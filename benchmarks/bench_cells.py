@@ -70,7 +70,7 @@ def build_site(target: Path) -> Path:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     print(f"building the site into {target} ...", file=sys.stderr, flush=True)
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(target)],
+        [sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml", "--site-dir", str(target)],
         cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     return target
