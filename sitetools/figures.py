@@ -21,6 +21,9 @@ serves the light and the dark palette (``frontend/theme/figures.css`` sets them)
 :func:`fingerprint` summarises the numbers a figure plots; ``tests/docs/figures.json``
 records them, so a figure that starts plotting other numbers fails the tests until the
 record is renewed on purpose (``python -m sitetools.figures lock``).
+
+It is long because a figure's whole path (fence, checks, palette, per-language strings,
+cache, SVG clean-up) is one pipeline, easier to follow in one file.
 """
 
 from __future__ import annotations

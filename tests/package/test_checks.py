@@ -1,4 +1,8 @@
-"""Input validation: every bad input is a ValueError or TypeError that names the argument."""
+"""Input validation: every bad input is a ValueError or TypeError that names the argument.
+
+It is long because it is the one place where every argument of every public function is
+shown refusing bad input.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,9 @@
 
 References are scipy.integrate.quad and scipy.optimize.minimize over integrands written here
 with the math module, and closed forms.
+
+It is long because the continuous functions share their references (scipy's quad, high
+precision) and their edge cases (extreme scales, mass checks), defined once here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""entropy, cross_entropy, kl_divergence and js_divergence against hand-computed values."""
+"""entropy, cross_entropy, kl_divergence and js_divergence against hand-computed values.
+
+It is long because the four functions share their references and edge cases, and are
+tested together on each of them.
+"""
 
 from __future__ import annotations
 

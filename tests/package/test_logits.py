@@ -1,4 +1,8 @@
-"""softmax, log_softmax and the from-logits functions, including the blocked, threaded path."""
+"""softmax, log_softmax and the from-logits functions, including the blocked, threaded path.
+
+It is long because the blocked, threaded reader is tested here through every function
+that uses it.
+"""
 
 from __future__ import annotations
 

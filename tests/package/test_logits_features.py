@@ -7,6 +7,10 @@ Jensen-Shannon divergence, the fused loss-and-entropy pass, ``token_logprobs``,
 reference written here or in ``_helpers`` (or from a hand derivation), never from the
 function under test called another way. This file also runs inside Pyodide, where
 scipy and ml_dtypes are absent: the tests that need them skip themselves.
+
+It is long because every feature of the logits functions (layouts, dtypes, masks,
+temperature, targets, the extremes of the float range) is tested here against the same
+float64 references, which the file defines once.
 """
 
 from __future__ import annotations
