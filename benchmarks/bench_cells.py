@@ -175,7 +175,12 @@ ROWS = [
     ("second", "second cell once warm -> output", "s", 0.1),
     ("stop", "Stop an endless loop -> stopped", "s", None),
     ("stop_ready", "Stop an endless loop 0.5 s in -> ready again (restart + replay)", "s", 3.0),
-    ("stop_ready_3s", "Stop an endless loop 3 s in -> ready again (spare worker + replay)", "s", 3.0),
+    (
+        "stop_ready_3s",
+        "Stop an endless loop 3 s in -> ready again (spare worker + replay)",
+        "s",
+        3.0,
+    ),
 ]
 README = ROOT / "README.md"
 MARKERS = ("<!-- cells-benchmark:start -->", "<!-- cells-benchmark:end -->")
@@ -191,11 +196,18 @@ def table(runs: list[dict[str, float]]) -> str:
         if not values:
             continue
         scale = 1e-6 if unit == "MB" else 1.0
-        fmt = (lambda v, scale=scale: f"{v * scale:.2f} MB") if unit == "MB" else (
-            lambda v: f"{v:.3f} s" if v < 1 else f"{v:.2f} s")
+        fmt = (
+            (lambda v, scale=scale: f"{v * scale:.2f} MB")
+            if unit == "MB"
+            else (lambda v: f"{v:.3f} s" if v < 1 else f"{v:.2f} s")
+        )
         median = statistics.median(values)
-        goal = "" if target is None else f"< {target:g} s: {'met' if median < target else 'missed'}"
-        lines.append(f"| {label} | {fmt(median)} | {fmt(min(values))} | {fmt(max(values))} | {goal} |")
+        goal = (
+            "" if target is None else f"< {target:g} s: {'met' if median < target else 'missed'}"
+        )
+        lines.append(
+            f"| {label} | {fmt(median)} | {fmt(min(values))} | {fmt(max(values))} | {goal} |"
+        )
     return "\n".join(lines)
 
 
@@ -209,11 +221,16 @@ def runtime_bytes(server: SiteServer) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs (>= 5 for a median worth the name)")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="runs (>= 5 for a median worth the name)"
+    )
     parser.add_argument("--site-dir", type=Path, help="an existing build (default: build one)")
     parser.add_argument("--page", default="entropy/", help="page to measure, site-relative")
-    parser.add_argument("--update-readme", action="store_true",
-                        help="replace the table between the cells-benchmark markers in README.md")
+    parser.add_argument(
+        "--update-readme",
+        action="store_true",
+        help="replace the table between the cells-benchmark markers in README.md",
+    )
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -241,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
         if not pattern.search(readme):
             sys.exit(f"README.md lacks the markers {start} ... {end}")
-        README.write_text(pattern.sub(lambda _: f"{start}\n{text}\n{end}", readme), encoding="utf-8")
+        README.write_text(
+            pattern.sub(lambda _: f"{start}\n{text}\n{end}", readme), encoding="utf-8"
+        )
         print(f"updated {README}", file=sys.stderr)
     return 0
 

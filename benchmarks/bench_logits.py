@@ -104,11 +104,11 @@ def reference_float64(x: np.ndarray, t: np.ndarray) -> tuple[float, np.ndarray]:
     """Cross-entropy and entropies in float64, row by row (slow, exact enough)."""
     ce, ent = 0.0, np.empty(len(x))
     for i in range(0, len(x), 64):
-        z = x[i:i + 64].astype(np.float64)
+        z = x[i : i + 64].astype(np.float64)
         z -= z.max(axis=1, keepdims=True)
         logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        ce -= logp[np.arange(len(z)), t[i:i + 64]].sum()
-        ent[i:i + 64] = -(np.exp(logp) * logp).sum(axis=1)
+        ce -= logp[np.arange(len(z)), t[i : i + 64]].sum()
+        ent[i : i + 64] = -(np.exp(logp) * logp).sum(axis=1)
     return ce / len(x), ent
 
 
@@ -129,8 +129,13 @@ class Section:
         self.rows.append((name, seconds / self.base, peak_extra_mib(fn), note))
         return seconds
 
-    def versus(self, ours: str, fn: Callable[[], object], theirs: str,
-               torch_fn: Callable[[], object] | None | bool) -> None:
+    def versus(
+        self,
+        ours: str,
+        fn: Callable[[], object],
+        theirs: str,
+        torch_fn: Callable[[], object] | None | bool,
+    ) -> None:
         """A row for infotheory, and one for torch's same computation when torch is here."""
         mine = self.add(ours, fn)
         if torch is None or not torch_fn:
@@ -172,38 +177,75 @@ def logits_section(n: int, v: int, repeat: int) -> Section:
         return 0.5 * ((lp.exp() * (lp - lm)).sum(-1) + (lq.exp() * (lq - lm)).sum(-1))
 
     def torch_distill() -> object:
-        soft = F.kl_div(F.log_softmax(xt / 2.0, -1), F.softmax(yt / 2.0, -1),
-                        reduction="batchmean") * 4.0
+        soft = (
+            F.kl_div(F.log_softmax(xt / 2.0, -1), F.softmax(yt / 2.0, -1), reduction="batchmean")
+            * 4.0
+        )
         return 0.5 * soft + 0.5 * F.cross_entropy(xt, tt)
 
-    sec.versus("cross_entropy_from_logits", lambda: cross_entropy_from_logits(x, t),
-               "torch F.cross_entropy", has and (lambda: F.cross_entropy(xt, tt)))
-    sec.versus("entropy_from_logits", lambda: entropy_from_logits(x),
-               "torch log_softmax: entropy", has and torch_entropy)
-    sec.versus("cross_entropy_and_entropy_from_logits (one call)",
-               lambda: cross_entropy_and_entropy_from_logits(x, t),
-               "torch log_softmax: cross-entropy + entropy", has and torch_both)
-    sec.add("cross-entropy + entropy as two calls",
-            lambda: (cross_entropy_from_logits(x, t), entropy_from_logits(x)))
-    sec.versus("token_logprobs", lambda: token_logprobs(x, t),
-               "torch log_softmax + gather",
-               has and (lambda: torch.log_softmax(xt, -1).gather(-1, tt[:, None])))
-    sec.versus("kl_divergence_from_logits", lambda: kl_divergence_from_logits(x, y),
-               "torch F.kl_div(log_target=True)",
-               has and (lambda: F.kl_div(torch.log_softmax(yt, -1), torch.log_softmax(xt, -1),
-                                         log_target=True, reduction="none").sum(-1)))
-    sec.versus("js_divergence_from_logits", lambda: js_divergence_from_logits(x, y),
-               "torch log_softmax + logaddexp: JS", has and torch_js)
-    sec.versus("distillation_loss (T = 2, alpha = 0.5)",
-               lambda: distillation_loss(x, y, temperature=2.0, target=t, alpha=0.5),
-               "torch KD recipe (kl_div + cross_entropy)", has and torch_distill)
-    sec.add("cross_entropy_from_logits, temperature = 2",
-            lambda: cross_entropy_from_logits(x, t, temperature=2.0))
+    sec.versus(
+        "cross_entropy_from_logits",
+        lambda: cross_entropy_from_logits(x, t),
+        "torch F.cross_entropy",
+        has and (lambda: F.cross_entropy(xt, tt)),
+    )
+    sec.versus(
+        "entropy_from_logits",
+        lambda: entropy_from_logits(x),
+        "torch log_softmax: entropy",
+        has and torch_entropy,
+    )
+    sec.versus(
+        "cross_entropy_and_entropy_from_logits (one call)",
+        lambda: cross_entropy_and_entropy_from_logits(x, t),
+        "torch log_softmax: cross-entropy + entropy",
+        has and torch_both,
+    )
+    sec.add(
+        "cross-entropy + entropy as two calls",
+        lambda: (cross_entropy_from_logits(x, t), entropy_from_logits(x)),
+    )
+    sec.versus(
+        "token_logprobs",
+        lambda: token_logprobs(x, t),
+        "torch log_softmax + gather",
+        has and (lambda: torch.log_softmax(xt, -1).gather(-1, tt[:, None])),
+    )
+    sec.versus(
+        "kl_divergence_from_logits",
+        lambda: kl_divergence_from_logits(x, y),
+        "torch F.kl_div(log_target=True)",
+        has
+        and (
+            lambda: F.kl_div(
+                torch.log_softmax(yt, -1),
+                torch.log_softmax(xt, -1),
+                log_target=True,
+                reduction="none",
+            ).sum(-1)
+        ),
+    )
+    sec.versus(
+        "js_divergence_from_logits",
+        lambda: js_divergence_from_logits(x, y),
+        "torch log_softmax + logaddexp: JS",
+        has and torch_js,
+    )
+    sec.versus(
+        "distillation_loss (T = 2, alpha = 0.5)",
+        lambda: distillation_loss(x, y, temperature=2.0, target=t, alpha=0.5),
+        "torch KD recipe (kl_div + cross_entropy)",
+        has and torch_distill,
+    )
+    sec.add(
+        "cross_entropy_from_logits, temperature = 2",
+        lambda: cross_entropy_from_logits(x, t, temperature=2.0),
+    )
 
     def meter() -> None:
         m = CrossEntropyMeter()
         for lo in range(0, n, n // 8):
-            m.update(x[lo:lo + n // 8], t[lo:lo + n // 8])
+            m.update(x[lo : lo + n // 8], t[lo : lo + n // 8])
 
     sec.add("CrossEntropyMeter, 8 updates", meter)
     sec.add("fit_temperature (about 25 loss evaluations)", lambda: fit_temperature(x, t))
@@ -211,8 +253,10 @@ def logits_section(n: int, v: int, repeat: int) -> Section:
     ref_ce, ref_ent = reference_float64(x, t)
     ce_err = abs(float(cross_entropy_from_logits(x, t)) - ref_ce) / ref_ce
     ent_err = float(np.max(np.abs(entropy_from_logits(x) - ref_ent) / ref_ent))
-    sec.note("float32 relative error vs float64",
-             f"cross-entropy {ce_err:.1e}, entropy (worst row) {ent_err:.1e}")
+    sec.note(
+        "float32 relative error vs float64",
+        f"cross-entropy {ce_err:.1e}, entropy (worst row) {ent_err:.1e}",
+    )
     return sec
 
 
@@ -226,35 +270,45 @@ def layouts_section(repeat: int) -> Section:
     shifted = full[:, :-1]  # (4, 512, 32000): 2048 rows, not contiguous
     dense = np.ascontiguousarray(shifted)
     half = dense.astype(np.float16)
-    sec = Section(f"Layouts and dtypes: logits[:, :-1] of {b} x {s} x {v} float32 "
-                  f"({dense.nbytes / 1e6:.0f} MB read); passes over the contiguous float32 "
-                  "copy", dense, repeat)
+    sec = Section(
+        f"Layouts and dtypes: logits[:, :-1] of {b} x {s} x {v} float32 "
+        f"({dense.nbytes / 1e6:.0f} MB read); passes over the contiguous float32 "
+        "copy",
+        dense,
+        repeat,
+    )
     sec.add("cross_entropy_from_logits, contiguous", lambda: cross_entropy_from_logits(dense, t))
     ft = tt = None
     if torch is not None:
         ft, tt = torch.from_numpy(full), torch.from_numpy(t)
-    sec.versus("cross_entropy_from_logits(logits[:, :-1])",
-               lambda: cross_entropy_from_logits(shifted, t),
-               "torch F.cross_entropy(logits[:, :-1].reshape(-1, V))",
-               torch is not None and (lambda: F.cross_entropy(
-                   ft[:, :-1].reshape(-1, v), tt.reshape(-1))))
+    sec.versus(
+        "cross_entropy_from_logits(logits[:, :-1])",
+        lambda: cross_entropy_from_logits(shifted, t),
+        "torch F.cross_entropy(logits[:, :-1].reshape(-1, V))",
+        torch is not None and (lambda: F.cross_entropy(ft[:, :-1].reshape(-1, v), tt.reshape(-1))),
+    )
     sec.add("entropy_from_logits(logits[:, :-1])", lambda: entropy_from_logits(shifted))
-    sec.add("cross_entropy_from_logits, torch layout (N, C, L), axis=1",
-            lambda: cross_entropy_from_logits(np.moveaxis(shifted, 2, 1), t, axis=1))
+    sec.add(
+        "cross_entropy_from_logits, torch layout (N, C, L), axis=1",
+        lambda: cross_entropy_from_logits(np.moveaxis(shifted, 2, 1), t, axis=1),
+    )
     ht = half_t = None
     if torch is not None:
         ht = torch.from_numpy(half)
         half_t = torch.from_numpy(dense).to(torch.bfloat16)
-    sec.versus("cross_entropy_from_logits, float16",
-               lambda: cross_entropy_from_logits(half, t),
-               "torch F.cross_entropy, float16",
-               torch is not None and (lambda: F.cross_entropy(ht.reshape(-1, v),
-                                                              tt.reshape(-1))))
+    sec.versus(
+        "cross_entropy_from_logits, float16",
+        lambda: cross_entropy_from_logits(half, t),
+        "torch F.cross_entropy, float16",
+        torch is not None and (lambda: F.cross_entropy(ht.reshape(-1, v), tt.reshape(-1))),
+    )
     if torch is not None:
-        sec.versus("cross_entropy_from_logits, bfloat16 tensor",
-                   lambda: cross_entropy_from_logits(half_t, tt),
-                   "torch F.cross_entropy, bfloat16",
-                   lambda: F.cross_entropy(half_t.reshape(-1, v), tt.reshape(-1)))
+        sec.versus(
+            "cross_entropy_from_logits, bfloat16 tensor",
+            lambda: cross_entropy_from_logits(half_t, tt),
+            "torch F.cross_entropy, bfloat16",
+            lambda: F.cross_entropy(half_t.reshape(-1, v), tt.reshape(-1)),
+        )
     return sec
 
 
@@ -273,17 +327,32 @@ def probabilities_section(repeat: int) -> Section:
 
     def torch_js() -> object:
         m = 0.5 * (pt + qt)
-        return 0.5 * (F.kl_div(m.log(), pt, reduction="none").sum(-1)
-                      + F.kl_div(m.log(), qt, reduction="none").sum(-1))
+        return 0.5 * (
+            F.kl_div(m.log(), pt, reduction="none").sum(-1)
+            + F.kl_div(m.log(), qt, reduction="none").sum(-1)
+        )
 
-    sec.versus("entropy", lambda: entropy(p), "torch special.entr",
-               has and (lambda: torch.special.entr(pt).sum(-1)))
-    sec.versus("cross_entropy", lambda: cross_entropy(p, q), "torch -(p * q.log())",
-               has and (lambda: -(pt * qt.log()).sum(-1)))
-    sec.versus("kl_divergence", lambda: kl_divergence(p, q), "torch F.kl_div",
-               has and (lambda: F.kl_div(qt.log(), pt, reduction="none").sum(-1)))
-    sec.versus("js_divergence", lambda: js_divergence(p, q), "torch: JS via F.kl_div",
-               has and torch_js)
+    sec.versus(
+        "entropy",
+        lambda: entropy(p),
+        "torch special.entr",
+        has and (lambda: torch.special.entr(pt).sum(-1)),
+    )
+    sec.versus(
+        "cross_entropy",
+        lambda: cross_entropy(p, q),
+        "torch -(p * q.log())",
+        has and (lambda: -(pt * qt.log()).sum(-1)),
+    )
+    sec.versus(
+        "kl_divergence",
+        lambda: kl_divergence(p, q),
+        "torch F.kl_div",
+        has and (lambda: F.kl_div(qt.log(), pt, reduction="none").sum(-1)),
+    )
+    sec.versus(
+        "js_divergence", lambda: js_divergence(p, q), "torch: JS via F.kl_div", has and torch_js
+    )
     return sec
 
 
@@ -302,20 +371,34 @@ def samples_section(repeat: int) -> Section:
         log_r = lqt - lpt
         return (torch.expm1(log_r) - log_r).mean()
 
-    sec.versus("kl_estimate(kind='k3')", lambda: kl_estimate(logp, logq, kind="k3"),
-               "torch (r - 1) - log r", has and torch_k3)
+    sec.versus(
+        "kl_estimate(kind='k3')",
+        lambda: kl_estimate(logp, logq, kind="k3"),
+        "torch (r - 1) - log r",
+        has and torch_k3,
+    )
     half = n // 4
-    a, b_, c, d = (logp[:half], logp[half:2 * half], logq[:half], logq[half:2 * half])
-    sec.versus(f"dpo_loss ({half:,} pairs)", lambda: dpo_loss(a, b_, c, d, beta=0.1),
-               "torch -logsigmoid(beta * margin)",
-               has and (lambda: -F.logsigmoid(0.1 * ((lpt[:half] - lqt[:half])
-                                                     - (lpt[half:2 * half]
-                                                        - lqt[half:2 * half]))).mean()))
+    a, b_, c, d = (logp[:half], logp[half : 2 * half], logq[:half], logq[half : 2 * half])
+    sec.versus(
+        f"dpo_loss ({half:,} pairs)",
+        lambda: dpo_loss(a, b_, c, d, beta=0.1),
+        "torch -logsigmoid(beta * margin)",
+        has
+        and (
+            lambda: (
+                -F.logsigmoid(
+                    0.1
+                    * ((lpt[:half] - lqt[:half]) - (lpt[half : 2 * half] - lqt[half : 2 * half]))
+                ).mean()
+            )
+        ),
+    )
     samples = rng.integers(0, 1000, n)
-    sec.add("entropy_from_samples (1000 symbols), plug-in",
-            lambda: entropy_from_samples(samples))
-    sec.add("entropy_from_samples, Chao-Shen",
-            lambda: entropy_from_samples(samples, estimator="chao_shen"))
+    sec.add("entropy_from_samples (1000 symbols), plug-in", lambda: entropy_from_samples(samples))
+    sec.add(
+        "entropy_from_samples, Chao-Shen",
+        lambda: entropy_from_samples(samples, estimator="chao_shen"),
+    )
     return sec
 
 
@@ -323,8 +406,8 @@ def format_table(sections: list[Section]) -> str:
     lines = [
         f"Machine: {os.cpu_count()} CPU(s), {platform.machine()}, Python "
         f"{platform.python_version()}, numpy {np.__version__}, infotheory threads "
-        f"{thread_count()}" + (f", torch {torch.__version__} "
-                               f"({torch.get_num_threads()} threads)" if torch else ""),
+        f"{thread_count()}"
+        + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ""),
         "",
     ]
     for sec in sections:
@@ -346,12 +429,18 @@ def format_table(sections: list[Section]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=9, help="timed runs per row (median)")
-    parser.add_argument("--update-readme", action="store_true",
-                        help="replace the table between the benchmark markers in README.md")
+    parser.add_argument(
+        "--update-readme",
+        action="store_true",
+        help="replace the table between the benchmark markers in README.md",
+    )
     args = parser.parse_args()
     sections = [logits_section(n, v, args.repeat) for n, v in SHAPES]
-    sections += [layouts_section(args.repeat), probabilities_section(max(3, args.repeat // 3)),
-                 samples_section(args.repeat)]
+    sections += [
+        layouts_section(args.repeat),
+        probabilities_section(max(3, args.repeat // 3)),
+        samples_section(args.repeat),
+    ]
     table = format_table(sections)
     print(table)
     if args.update_readme:

@@ -31,7 +31,9 @@ MARK_RE = re.compile(
     re.DOTALL,
 )
 
-_PENDING: dict[str, dict[str, figures.FigureSpec]] = {}  # src_uri -> its figures, between events
+# A page's figures travel from one event to the next on the page object itself (never in
+# this module), so a rebuild or another page can never see them.
+_ATTR = "infotheory_figures"
 
 
 def on_config(config):
@@ -46,21 +48,20 @@ def on_page_markdown(markdown, page, config, files):
         found = figures.page_figures(markdown, src)
     except figures.FigureError as exc:
         raise PluginError(f"figures: {exc}") from exc
+    setattr(page, _ATTR, {spec.name: spec for _, spec in found})
     if not found:
-        _PENDING.pop(src, None)
         return markdown
     lines = markdown.split("\n")
     for fence, spec in reversed(found):
         lines[fence.start : fence.end + 1] = [
             "", f"\u27e6fig:{spec.name}\u27e7", "", spec.caption, "", "\u27e6/fig\u27e7", "",
         ]  # fmt: skip
-    _PENDING[src] = {spec.name: spec for _, spec in found}
     return "\n".join(lines)
 
 
-@event_priority(40)  # after hooks/exercises.py (50), before the math (0) and the cells (5)
+@event_priority(40)  # before the math (0) and the cells (5)
 def on_page_content(html_content, page, config, files):
-    specs = _PENDING.pop(page.file.src_uri, None)
+    specs = getattr(page, _ATTR, None)
     if not specs:
         return html_content
     lang = figures.page_language(page.file.src_uri)

@@ -64,12 +64,13 @@ def on_config(config):
 def on_post_build(config):
     source, packages = _settings(config)
     try:
-        staged = assets.stage(Path(config.site_dir) / "assets", source=source,
-                              packages=packages)
+        staged = assets.stage(Path(config.site_dir) / "assets", source=source, packages=packages)
     except assets.AssetError as exc:
         raise PluginError(f"the in-browser Python runtime could not be staged:\n{exc}") from exc
     if staged.copied:
         log.info(
             "Python runtime: Pyodide %s (%s) staged in assets/pyodide/, build %s",
-            staged.manifest["pyodide"], source, staged.manifest["build"],
+            staged.manifest["pyodide"],
+            source,
+            staged.manifest["build"],
         )

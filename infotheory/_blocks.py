@@ -106,9 +106,7 @@ def for_each_row_block(
         run_chunk(0, n_rows)
         return
     bounds = [n_rows * k // threads for k in range(threads + 1)]
-    futures = [
-        _executor(threads).submit(run_chunk, lo, hi) for lo, hi in zip(bounds, bounds[1:])
-    ]
+    futures = [_executor(threads).submit(run_chunk, lo, hi) for lo, hi in zip(bounds, bounds[1:])]
     wait(futures)  # let every chunk finish before reporting the first error
     for future in futures:
         future.result()
@@ -128,8 +126,14 @@ class RowBlocks:
     divided by it (always into the buffer).
     """
 
-    def __init__(self, arr: np.ndarray, axis: int, *, dtype: np.dtype | None = None,
-                 temperature: float = 1.0) -> None:
+    def __init__(
+        self,
+        arr: np.ndarray,
+        axis: int,
+        *,
+        dtype: np.dtype | None = None,
+        temperature: float = 1.0,
+    ) -> None:
         moved = np.moveaxis(arr, axis, -1)
         self.batch_shape: tuple[int, ...] = moved.shape[:-1]
         self.n_cols: int = moved.shape[-1]
@@ -158,8 +162,10 @@ class RowBlocks:
         self._col_stride = moved.strides[-1]
         self._moved = moved
         self._direct = (
-            arr.dtype == self.dtype and self._col_stride == self.dtype.itemsize
-        ) or self.n_cols == 1 and arr.dtype == self.dtype
+            (arr.dtype == self.dtype and self._col_stride == self.dtype.itemsize)
+            or self.n_cols == 1
+            and arr.dtype == self.dtype
+        )
 
     def at_temperature(self, temperature: float) -> RowBlocks:
         """The same rows, divided by another temperature."""
@@ -174,8 +180,10 @@ class RowBlocks:
         first = self._moved[index] if index else self._moved
         start = first[(0,) * (first.ndim - 1)]  # the run's first row
         return np.lib.stride_tricks.as_strided(
-            start, shape=(self._run, self.n_cols),
-            strides=(self._row_stride, self._col_stride), writeable=False,
+            start,
+            shape=(self._run, self.n_cols),
+            strides=(self._row_stride, self._col_stride),
+            writeable=False,
         )
 
     def _copy(self, rows: np.ndarray, out: np.ndarray) -> None:
@@ -191,7 +199,7 @@ class RowBlocks:
         run_index, offset = divmod(lo, self._run)
         out = buf[: hi - lo]
         if self._direct and offset + (hi - lo) <= self._run:
-            view = self._segment(run_index)[offset:offset + hi - lo]
+            view = self._segment(run_index)[offset : offset + hi - lo]
             if self.temperature == 1.0:
                 return view
             return self._divide(view, out)
@@ -199,7 +207,7 @@ class RowBlocks:
         while done < hi - lo:
             run_index, offset = divmod(lo + done, self._run)
             take = min(self._run - offset, hi - lo - done)
-            self._copy(self._segment(run_index)[offset:offset + take], out[done:done + take])
+            self._copy(self._segment(run_index)[offset : offset + take], out[done : done + take])
             done += take
         if self.temperature != 1.0:
             self._divide(out, out)

@@ -168,8 +168,9 @@ class Distribution:
     (or, for very long rows, of a run of columns of one row).
     """
 
-    def __init__(self, array: NDArray[Any], name: str, where: str, *, normalize: bool,
-                 tol: float | None) -> None:
+    def __init__(
+        self, array: NDArray[Any], name: str, where: str, *, normalize: bool, tol: float | None
+    ) -> None:
         self.array = array
         self.name = name
         self.where = where
@@ -180,8 +181,9 @@ class Distribution:
         # Round-off allowed in the sum: that of the caller's dtype, or of float64 (the dtype
         # of the computation) for integers, float64 and extended precision.
         low = is_bfloat16(dtype) or dtype.kind == "f" and dtype.itemsize < 8
-        self.tol = sum_tolerance(dtype if low else np.dtype(np.float64), self.n) if tol is None \
-            else tol
+        self.tol = (
+            sum_tolerance(dtype if low else np.dtype(np.float64), self.n) if tol is None else tol
+        )
         # A float64 array that sums to 1 only to float32 precision is most likely a float32
         # softmax widened to float64: the error message then says what to pass.
         self.suggest_float32 = tol is None and dtype == np.float64
@@ -196,15 +198,19 @@ class Distribution:
 
     def sum_error(self, total: float) -> ValueError:
         """The error for a row that sums to ``total``."""
-        message = (f"{self.name} does not sum to 1 {self.where} "
-                   f"(a sum of {total!r}, tolerance {self.tol:.1e}); ")
+        message = (
+            f"{self.name} does not sum to 1 {self.where} "
+            f"(a sum of {total!r}, tolerance {self.tol:.1e}); "
+        )
         err = abs(total - 1.0)
         if self.suggest_float32 and err <= sum_tolerance(np.dtype(np.float32), self.n):
             exponent = math.ceil(math.log10(err))
             while 10.0**exponent < err:
                 exponent += 1
-            message += (f"it looks like a float32 softmax: pass tol=1e{exponent}, "
-                        "or normalize=True to rescale it")
+            message += (
+                f"it looks like a float32 softmax: pass tol=1e{exponent}, "
+                "or normalize=True to rescale it"
+            )
         else:
             message += "pass normalize=True to rescale it"
         return ValueError(message)
@@ -217,8 +223,9 @@ class Distribution:
             return ValueError(f"{self.name} contains infinite values")
         return ValueError(f"{self.name} has negative entries (smallest {block.min()!r})")
 
-    def check_block(self, block: NDArray[np.float64],
-                    mins: NDArray[np.float64], sums: NDArray[np.float64]) -> None:
+    def check_block(
+        self, block: NDArray[np.float64], mins: NDArray[np.float64], sums: NDArray[np.float64]
+    ) -> None:
         """Raise for NaN, infinite or negative entries, given the rows' minima and sums.
 
         A NaN or ``-inf`` anywhere makes the minimum NaN or negative, ``+inf`` makes the
@@ -230,8 +237,11 @@ class Distribution:
         if not np.isfinite(sums).all() and np.isinf(block).any():
             raise ValueError(f"{self.name} contains infinite values")
 
-    def normalize_block(self, block: NDArray[np.float64], out: NDArray[np.float64],
-                        ) -> NDArray[np.float64]:
+    def normalize_block(
+        self,
+        block: NDArray[np.float64],
+        out: NDArray[np.float64],
+    ) -> NDArray[np.float64]:
         """Rows divided by their sums, into ``out``; the block's entries are known >= 0.
 
         Each row is first divided by its largest entry, so that huge weights such as
@@ -309,8 +319,9 @@ def as_distribution(
     return dist.checked(flat).reshape(dist.array.shape)
 
 
-def as_joint_table(values: ArrayLike, name: str, *, normalize: bool = False,
-                   tol: float | None = None) -> NDArray[np.float64]:
+def as_joint_table(
+    values: ArrayLike, name: str, *, normalize: bool = False, tol: float | None = None
+) -> NDArray[np.float64]:
     """Validate joint tables ``[..., x, y]``, each summing to 1 over its last two axes.
 
     Returns a float64 array of the same shape (normalized if asked); a batch of zero
@@ -337,9 +348,7 @@ def broadcast_pair(
     """The batch shape of two sets of distributions, after checking they match."""
     a, b = names
     if p.n != q.n:
-        raise ValueError(
-            f"{a} and {b} must have the same number of outcomes, got {p.n} and {q.n}"
-        )
+        raise ValueError(f"{a} and {b} must have the same number of outcomes, got {p.n} and {q.n}")
     try:
         return np.broadcast_shapes(p.batch_shape, q.batch_shape)
     except ValueError:

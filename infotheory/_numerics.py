@@ -24,30 +24,40 @@ _COARSE = np.polynomial.legendre.leggauss(10)
 _FINE = np.polynomial.legendre.leggauss(21)
 
 
-def _to_finite(f: VectorFunction, lower: float, upper: float
-               ) -> tuple[VectorFunction, float, float]:
+def _to_finite(
+    f: VectorFunction, lower: float, upper: float
+) -> tuple[VectorFunction, float, float]:
     """Map an integral over an infinite range onto a finite one."""
     if np.isfinite(lower) and np.isfinite(upper):
         return f, lower, upper
     if not np.isfinite(lower) and not np.isfinite(upper):
+
         def both(t: NDArray[np.float64]) -> NDArray[np.float64]:
             d = 1.0 - t * t
             return f(t / d) * (1.0 + t * t) / (d * d)
+
         return both, -1.0, 1.0
     if np.isfinite(lower):
+
         def right(t: NDArray[np.float64]) -> NDArray[np.float64]:
             d = 1.0 - t
             return f(lower + t / d) / (d * d)
+
         return right, 0.0, 1.0
 
     def left(t: NDArray[np.float64]) -> NDArray[np.float64]:
         d = 1.0 - t
         return f(upper - t / d) / (d * d)
+
     return left, 0.0, 1.0
 
 
-def _rule(f: VectorFunction, lo: NDArray[np.float64], hi: NDArray[np.float64],
-          rule: tuple[NDArray[np.float64], NDArray[np.float64]]) -> NDArray[np.float64]:
+def _rule(
+    f: VectorFunction,
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+    rule: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> NDArray[np.float64]:
     nodes, weights = rule
     half = 0.5 * (hi - lo)
     x = (0.5 * (hi + lo))[:, None] + half[:, None] * nodes[None, :]
@@ -55,8 +65,15 @@ def _rule(f: VectorFunction, lo: NDArray[np.float64], hi: NDArray[np.float64],
     return half * (values @ weights)
 
 
-def integrate(f: VectorFunction, lower: float, upper: float, *, rtol: float = 1e-10,
-              atol: float = 1e-13, max_intervals: int = 20_000) -> float:
+def integrate(
+    f: VectorFunction,
+    lower: float,
+    upper: float,
+    *,
+    rtol: float = 1e-10,
+    atol: float = 1e-13,
+    max_intervals: int = 20_000,
+) -> float:
     """Integrate a vectorised function over ``[lower, upper]`` (either may be infinite).
 
     Globally adaptive: every interval whose error estimate exceeds its share of
@@ -92,9 +109,15 @@ def integrate(f: VectorFunction, lower: float, upper: float, *, rtol: float = 1e
         lo, hi = np.concatenate([lo, mid]), np.concatenate([mid, hi])
 
 
-def minimize(f: Callable[[NDArray[np.float64]], float], x0: NDArray[np.float64], *,
-             step: float = 0.1, xtol: float = 1e-10, ftol: float = 1e-15,
-             max_iter: int = 5000) -> NDArray[np.float64]:
+def minimize(
+    f: Callable[[NDArray[np.float64]], float],
+    x0: NDArray[np.float64],
+    *,
+    step: float = 0.1,
+    xtol: float = 1e-10,
+    ftol: float = 1e-15,
+    max_iter: int = 5000,
+) -> NDArray[np.float64]:
     """Nelder-Mead simplex minimisation of a smooth function of a few variables.
 
     Returns the best vertex once the simplex is smaller than ``xtol`` and its
@@ -106,8 +129,7 @@ def minimize(f: Callable[[NDArray[np.float64]], float], x0: NDArray[np.float64],
     for _ in range(max_iter):
         order = np.argsort(values)
         simplex, values = simplex[order], values[order]
-        if (np.abs(simplex[1:] - simplex[0]).max() <= xtol
-                and values[-1] - values[0] <= ftol):
+        if np.abs(simplex[1:] - simplex[0]).max() <= xtol and values[-1] - values[0] <= ftol:
             return simplex[0]
         centroid = simplex[:-1].mean(axis=0)
         reflected = centroid + (centroid - simplex[-1])

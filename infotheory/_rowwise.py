@@ -39,6 +39,7 @@ Kernel = Callable[[list[Array], list[NDArray[np.bool_]], list[Array], list[Array
 
 # ------------------------------------------------------------------ the block engine
 
+
 class _Pass:
     """One walk over the rows of one or more inputs, broadcast to a common batch shape.
 
@@ -48,9 +49,14 @@ class _Pass:
     with no kernel (:func:`_prevalidate`).
     """
 
-    def __init__(self, dists: list[Distribution], batch: tuple[int, ...],
-                 kernel: Kernel | None, prechecked: list[bool],
-                 factors: list[tuple[Array, Array] | None]) -> None:
+    def __init__(
+        self,
+        dists: list[Distribution],
+        batch: tuple[int, ...],
+        kernel: Kernel | None,
+        prechecked: list[bool],
+        factors: list[tuple[Array, Array] | None],
+    ) -> None:
         self.dists = dists
         self.kernel = kernel
         self.n = dists[0].n
@@ -64,9 +70,12 @@ class _Pass:
         self.bfloat16 = any(is_bfloat16(d.array.dtype) for d in dists)
         # Sums of the rows that missed 1 (narrow rows), or of every tile (long rows).
         self.bad_sums: list[list[tuple[float, float]]] = [[] for _ in dists]
-        self.tile_sums = [np.zeros((self.n_rows, self.n_chunks)) if self.n_chunks > 1
-                          and s and not d.normalize else None
-                          for d, s in zip(dists, self.stream)]
+        self.tile_sums = [
+            np.zeros((self.n_rows, self.n_chunks))
+            if self.n_chunks > 1 and s and not d.normalize
+            else None
+            for d, s in zip(dists, self.stream)
+        ]
         # Statistics for normalizing long rows: each tile's largest entry and sum of x/max.
         self.collect_factors = kernel is None and self.n_chunks > 1 and dists[0].normalize
         if self.collect_factors:
@@ -77,12 +86,27 @@ class _Pass:
 
     def _readers(self) -> list[list[RowBlocks]]:
         w = self.width
-        return [[RowBlocks(v[..., c * w:(c + 1) * w], -1,
-                           dtype=None if is_bfloat16(v.dtype) else np.float64)
-                 for c in range(self.n_chunks)] for v in self.views]
+        return [
+            [
+                RowBlocks(
+                    v[..., c * w : (c + 1) * w],
+                    -1,
+                    dtype=None if is_bfloat16(v.dtype) else np.float64,
+                )
+                for c in range(self.n_chunks)
+            ]
+            for v in self.views
+        ]
 
-    def _read(self, readers: list[list[RowBlocks]], i: int, lo: int, hi: int, c: int,
-              scratch: list[Array]) -> Array:
+    def _read(
+        self,
+        readers: list[list[RowBlocks]],
+        i: int,
+        lo: int,
+        hi: int,
+        c: int,
+        scratch: list[Array],
+    ) -> Array:
         reader = readers[i][c]
         out = scratch[i]
         if reader.dtype == np.float64:
@@ -95,8 +119,7 @@ class _Pass:
 
     # -- one block of rows (or one tile of one row)
 
-    def tile(self, lo: int, hi: int, c: int, blocks: list[Array],
-             scratch: list[Array]) -> Array:
+    def tile(self, lo: int, hi: int, c: int, blocks: list[Array], scratch: list[Array]) -> Array:
         zeros, sums = [], []
         for i, d in enumerate(self.dists):
             x = blocks[i]
@@ -150,16 +173,16 @@ class _Pass:
             def work(lo: int, hi: int, scratch: list[np.ndarray]) -> None:
                 with np.errstate(all="ignore"):
                     if n_chunks == 1:
-                        blocks = [self._read(readers, i, lo, hi, 0, scratch)
-                                  for i in range(count)]
+                        blocks = [self._read(readers, i, lo, hi, 0, scratch) for i in range(count)]
                         results[lo:hi, 0] = self.tile(lo, hi, 0, blocks, scratch)
                         return
                     for k in range(lo, hi):
                         row, c = divmod(k, n_chunks)
                         w = min(width, n - c * width)
                         sub = [buf[:1, :w] for buf in scratch]
-                        blocks = [self._read(readers, i, row, row + 1, c, sub)
-                                  for i in range(count)]
+                        blocks = [
+                            self._read(readers, i, row, row + 1, c, sub) for i in range(count)
+                        ]
                         results[row, c] = self.tile(row, row + 1, c, blocks, sub)[0]
 
             for_each_row_block(n_rows * n_chunks, width, np.float64, work, buffers=buffers)
@@ -194,8 +217,9 @@ def _prevalidate(d: Distribution) -> tuple[Array, Array] | None:
     return walk.factors_found() if walk.collect_factors else None
 
 
-def reduce_rows(dists: list[Distribution], batch: tuple[int, ...], kernel: Kernel,
-                 buffers: int) -> Array:
+def reduce_rows(
+    dists: list[Distribution], batch: tuple[int, ...], kernel: Kernel, buffers: int
+) -> Array:
     """``kernel`` applied to every row of the inputs broadcast to ``batch``; shape ``batch``."""
     n, n_rows = dists[0].n, math.prod(batch)
     if 0 < n_rows * n <= _SMALL:
@@ -206,8 +230,9 @@ def reduce_rows(dists: list[Distribution], batch: tuple[int, ...], kernel: Kerne
         early = d.batch_shape != batch or (long_rows and d.normalize)
         found = _prevalidate(d) if early else None
         if found is not None and d.batch_shape != batch:
-            found = tuple(np.broadcast_to(f.reshape(d.batch_shape), batch).reshape(-1)
-                          for f in found)
+            found = tuple(
+                np.broadcast_to(f.reshape(d.batch_shape), batch).reshape(-1) for f in found
+            )
         prechecked.append(early)
         factors.append(found)
     if n_rows == 0:
@@ -216,8 +241,9 @@ def reduce_rows(dists: list[Distribution], batch: tuple[int, ...], kernel: Kerne
     return out.reshape(batch)
 
 
-def _reduce_small(dists: list[Distribution], batch: tuple[int, ...], kernel: Kernel,
-                  buffers: int) -> Array:
+def _reduce_small(
+    dists: list[Distribution], batch: tuple[int, ...], kernel: Kernel, buffers: int
+) -> Array:
     """:func:`reduce_rows` for small inputs: one block, as little overhead as possible."""
     n = dists[0].n
     blocks, zeros, sums = [], [], []
@@ -242,6 +268,7 @@ def _reduce_small(dists: list[Distribution], batch: tuple[int, ...], kernel: Ker
 
 
 # ------------------------------------------------------------------ the kernels
+
 
 def _row_dot(a: Array, b: Array) -> Array:
     """Row sums of ``a * b``, overwriting ``b``: pairwise summation, accurate on any platform."""
@@ -329,8 +356,9 @@ def js_rows(blocks, zeros, sums, scratch) -> Array:
         return result
 
 
-def _js_setup(x: Array, y: Array, both: NDArray[np.bool_], safe: bool,
-              scratch: list[Array]) -> tuple[Array, Array]:
+def _js_setup(
+    x: Array, y: Array, both: NDArray[np.bool_], safe: bool, scratch: list[Array]
+) -> tuple[Array, Array]:
     s = np.add(x, y, out=scratch[2])
     if both.any():  # p = q = 0: t = 0 / tiny = 0, not NaN
         np.maximum(s, _TINY, out=s)

@@ -293,8 +293,10 @@ class Gaussian(GaussianMixture):
     def __init__(self, mean: float, std: float) -> None:
         for name, value in (("mean", mean), ("std", std)):
             if np.ndim(value) != 0:
-                raise ValueError(f"{name} must be a single number (for several components "
-                                 f"use GaussianMixture), got shape {np.shape(value)}")
+                raise ValueError(
+                    f"{name} must be a single number (for several components "
+                    f"use GaussianMixture), got shape {np.shape(value)}"
+                )
         super().__init__([1.0], [mean], [std])
 
 
@@ -326,9 +328,14 @@ def _half_excess_of_log1p(rho: NDArray[np.float64]) -> NDArray[np.float64]:
     return u2 / (1.0 - u) - u * u2 * acc
 
 
-def kl_divergence_gaussian(mean_p: ArrayLike, std_p: ArrayLike, mean_q: ArrayLike,
-                           std_q: ArrayLike, *, base: float | None = None
-                           ) -> np.float64 | NDArray[np.float64]:
+def kl_divergence_gaussian(
+    mean_p: ArrayLike,
+    std_p: ArrayLike,
+    mean_q: ArrayLike,
+    std_q: ArrayLike,
+    *,
+    base: float | None = None,
+) -> np.float64 | NDArray[np.float64]:
     r"""Closed-form KL divergence between two normal distributions.
 
     .. math::
@@ -422,19 +429,21 @@ def kl_divergence_gaussian(mean_p: ArrayLike, std_p: ArrayLike, mean_q: ArrayLik
         delta = (sp - sq) / sq  # exact numerator when r is near 1 (Sterbenz)
         near = np.abs(delta) < 0.25
         rho = np.where(near, delta * (2.0 + delta), 0.0)
-        spread = np.where(near, _half_excess_of_log1p(rho),
-                          (r * _SQRT_HALF) ** 2 - (0.5 + log_r))
+        spread = np.where(near, _half_excess_of_log1p(rho), (r * _SQRT_HALF) ** 2 - (0.5 + log_r))
         # location: z^2 / 2, with z = (mp - mq) / sq formed before squaring
         diff = mp - mq
-        half_z = np.where(np.isfinite(diff), diff / sq * _SQRT_HALF,
-                          (0.5 * mp - 0.5 * mq) / sq * (2.0 * _SQRT_HALF))
+        half_z = np.where(
+            np.isfinite(diff),
+            diff / sq * _SQRT_HALF,
+            (0.5 * mp - 0.5 * mq) / sq * (2.0 * _SQRT_HALF),
+        )
         d = clamp(spread) + half_z * half_z
         return finish(d / divisor)
 
 
-def kl_divergence_on_grid(p: ArrayLike, q: ArrayLike, x: ArrayLike, *,
-                          base: float | None = None, normalize: bool = False
-                          ) -> np.float64 | NDArray[np.float64]:
+def kl_divergence_on_grid(
+    p: ArrayLike, q: ArrayLike, x: ArrayLike, *, base: float | None = None, normalize: bool = False
+) -> np.float64 | NDArray[np.float64]:
     r"""KL divergence of two densities sampled on a grid, by the trapezoid rule.
 
     .. math::
@@ -531,15 +540,19 @@ def kl_divergence_on_grid(p: ArrayLike, q: ArrayLike, x: ArrayLike, *,
     pp, qq = _finite_array(p, "p"), _finite_array(q, "q")
     for name, arr in (("p", pp), ("q", qq)):
         if arr.ndim == 0 or arr.shape[-1] != xx.size:
-            raise ValueError(f"{name} must have {xx.size} values on its last axis, "
-                             f"one per grid point, got shape {arr.shape}")
+            raise ValueError(
+                f"{name} must have {xx.size} values on its last axis, "
+                f"one per grid point, got shape {arr.shape}"
+            )
         if (arr < 0).any():
             raise ValueError(f"{name} has negative density values")
     try:
         pp, qq = np.broadcast_arrays(pp, qq)
     except ValueError:
-        raise ValueError(f"p and q have batch shapes {pp.shape[:-1]} and {qq.shape[:-1]}, "
-                         "which do not broadcast") from None
+        raise ValueError(
+            f"p and q have batch shapes {pp.shape[:-1]} and {qq.shape[:-1]}, "
+            "which do not broadcast"
+        ) from None
     window = f"the grid [{float(xx[0])!r}, {float(xx[-1])!r}] by the trapezoid rule"
     scaled = []
     for name, arr in (("p", pp), ("q", qq)):
@@ -549,8 +562,9 @@ def kl_divergence_on_grid(p: ArrayLike, q: ArrayLike, x: ArrayLike, *,
             if not ((mass > 0) & (mass < np.inf)).all():
                 m = mass.ravel()
                 bad = float(m[~((m > 0) & (m < np.inf))][0])
-                raise ValueError(f"{name} integrates to {bad!r} over {window}, "
-                                 "so it cannot be normalized")
+                raise ValueError(
+                    f"{name} integrates to {bad!r} over {window}, so it cannot be normalized"
+                )
             arr = arr / mass
         else:
             _check_mass(name, mass.ravel(), window, "widen or refine the grid, or ")
@@ -580,19 +594,23 @@ def _values(out: object, name: str, x: NDArray[np.float64]) -> NDArray[np.float6
     if arr.dtype.kind not in "biuf":  # booleans are a 0/1 density, as for an indicator
         raise TypeError(f"{name} returned values of dtype {arr.dtype}, not real numbers")
     if arr.shape != x.shape:
-        raise ValueError(f"{name} must be vectorised: it returned shape {arr.shape} "
-                         f"for input of shape {x.shape}")
+        raise ValueError(
+            f"{name} must be vectorised: it returned shape {arr.shape} "
+            f"for input of shape {x.shape}"
+        )
     return arr.astype(np.float64, copy=False)
 
 
 def _log_density(f: Density, name: str) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
     """A checked log-density from a distribution object or a density callable."""
     if isinstance(f, Distribution):
+
         def from_logpdf(x: NDArray[np.float64]) -> NDArray[np.float64]:
             out = _values(f.logpdf(x), f"{name}.logpdf", x)
             if np.isnan(out).any() or (out == np.inf).any():
                 raise ValueError(f"{name}.logpdf returned NaN or +inf")
             return out
+
         return from_logpdf
     if not callable(f):
         raise TypeError(f"{name} must be a callable density or have pdf/logpdf methods")
@@ -603,6 +621,7 @@ def _log_density(f: Density, name: str) -> Callable[[NDArray[np.float64]], NDArr
             raise ValueError(f"{name} returned a negative or non-finite density")
         with np.errstate(divide="ignore"):
             return np.log(out)
+
     return from_pdf
 
 
@@ -619,8 +638,9 @@ def _components(f: object) -> list[tuple[float, float]]:
     return list(zip(f.means, f.stds)) if _is_mixture(f) else []  # type: ignore[attr-defined]
 
 
-def _in_frame(f: object, log_f: LogDensity, center: float, scale: float, lo: float,
-              hi: float) -> LogDensity:
+def _in_frame(
+    f: object, log_f: LogDensity, center: float, scale: float, lo: float, hi: float
+) -> LogDensity:
     """The log-density of `f` at ``x = center + scale * u``, as a function of `u`.
 
     For a mixture, ``(x - mu_k) / sd_k`` is formed as ``(center - mu_k + scale * u) / sd_k``,
@@ -635,6 +655,7 @@ def _in_frame(f: object, log_f: LogDensity, center: float, scale: float, lo: flo
             with np.errstate(over="ignore", invalid="ignore"):
                 z = (shift + scale * u[..., None]) / sd
                 return _log_sum_exp(offset - 0.5 * z * z)
+
         return mixture
     if center == 0.0 and scale == 1.0:
         return log_f
@@ -643,6 +664,7 @@ def _in_frame(f: object, log_f: LogDensity, center: float, scale: float, lo: flo
         with np.errstate(over="ignore"):
             x = np.clip(center + scale * u, lo, hi)  # rounding must not leave the domain
         return log_f(x)
+
     return other
 
 
@@ -655,8 +677,15 @@ def _to_frame(value: float, center: float, scale: float) -> float:
     return u
 
 
-def _frame_integral(g: LogDensity, center: float, scale: float, lo: float, hi: float,
-                    anchors: list[tuple[float, float]], rtol: float) -> float:
+def _frame_integral(
+    g: LogDensity,
+    center: float,
+    scale: float,
+    lo: float,
+    hi: float,
+    anchors: list[tuple[float, float]],
+    rtol: float,
+) -> float:
     """Integrate ``g(u)`` over the `u` of ``x = center + scale * u`` in ``[lo, hi]``, in pieces.
 
     Ranges that are not the whole line are split at ``u = +-_SPLIT`` (so that a long
@@ -681,8 +710,17 @@ def _frame_integral(g: LogDensity, center: float, scale: float, lo: float, hi: f
     return total
 
 
-def _divergence(p: object, q: object, log_p: LogDensity, log_q: LogDensity, lo: float,
-                hi: float, rtol: float, log_zp: float = 0.0, log_zq: float = 0.0) -> float:
+def _divergence(
+    p: object,
+    q: object,
+    log_p: LogDensity,
+    log_q: LogDensity,
+    lo: float,
+    hi: float,
+    rtol: float,
+    log_zp: float = 0.0,
+    log_zq: float = 0.0,
+) -> float:
     """The integral of ``p log(p / q)`` over ``[lo, hi]`` in nats, for ``p / exp(log_zp)``
     and ``q / exp(log_zq)``, unchecked.
 
@@ -692,8 +730,7 @@ def _divergence(p: object, q: object, log_p: LogDensity, log_q: LogDensity, lo: 
     infinite ranges being mapped onto finite ones at unit scale around 0.
     """
     if _is_mixture(p):
-        frames = [(math.log(w), mu, sd)
-                  for w, mu, sd in zip(p.weights, p.means, p.stds)]  # type: ignore[attr-defined]
+        frames = [(math.log(w), mu, sd) for w, mu, sd in zip(p.weights, p.means, p.stds)]  # type: ignore[attr-defined]
     else:
         frames = [(0.0, 0.0, 1.0)]
     anchors = _components(p) + _components(q)
@@ -705,16 +742,22 @@ def _divergence(p: object, q: object, log_p: LogDensity, log_q: LogDensity, lo: 
             # one component's density times the scale: exp(log w_k - u^2 / 2) / sqrt(2 pi)
             weight_offset = log_w - _LOG_SQRT_2PI - log_zp
 
-            def log_weight(u: NDArray[np.float64], c: float = weight_offset
-                           ) -> NDArray[np.float64]:
+            def log_weight(
+                u: NDArray[np.float64], c: float = weight_offset
+            ) -> NDArray[np.float64]:
                 with np.errstate(over="ignore"):  # u^2 beyond the float range: -inf
                     return c - 0.5 * u * u
         else:
+
             def log_weight(u: NDArray[np.float64], lp: LogDensity = lp) -> NDArray[np.float64]:
                 return lp(u) - log_zp
 
-        def g(u: NDArray[np.float64], lp: LogDensity = lp, lq: LogDensity = lq,
-              log_weight: LogDensity = log_weight) -> NDArray[np.float64]:
+        def g(
+            u: NDArray[np.float64],
+            lp: LogDensity = lp,
+            lq: LogDensity = lq,
+            log_weight: LogDensity = log_weight,
+        ) -> NDArray[np.float64]:
             lw, lpu, lqu = log_weight(u), lp(u), lq(u)
             support = lw > -np.inf
             with np.errstate(invalid="ignore", under="ignore", over="ignore"):
@@ -722,6 +765,7 @@ def _divergence(p: object, q: object, log_p: LogDensity, log_q: LogDensity, lo: 
                 terms = np.where(support, np.exp(lw) * ratio, 0.0)
             # p > 0 where q = 0 makes the integral infinite, even if exp(lw) underflowed
             return np.where(support & (ratio == np.inf), np.inf, terms)
+
         total += _frame_integral(g, center, scale, lo, hi, anchors, rtol)
         if total == math.inf:
             break
@@ -733,9 +777,11 @@ def _log_normal_mass(a: float, b: float, rtol: float) -> float:
     if b <= 0.0:
         a, b = -b, -a
     if a <= 1.0:  # the window reaches the bulk of the distribution
+
         def phi(u: NDArray[np.float64]) -> NDArray[np.float64]:
             with np.errstate(under="ignore", over="ignore"):
                 return np.exp(-0.5 * u * u - _LOG_SQRT_2PI)
+
         mass = _frame_integral(phi, 0.0, 1.0, a, b, [], rtol) if b > a else 0.0
         return math.log(mass) if mass > 0.0 else -math.inf
 
@@ -744,6 +790,7 @@ def _log_normal_mass(a: float, b: float, rtol: float) -> float:
     def tail(w: NDArray[np.float64]) -> NDArray[np.float64]:
         with np.errstate(under="ignore", over="ignore"):
             return np.exp(-w - 0.5 * (w / a) ** 2)
+
     with np.errstate(over="ignore"):
         width = float(np.float64(a) * (np.float64(b) - a))
     inner = _frame_integral(tail, 0.0, 1.0, 0.0, width, [], rtol)
@@ -777,8 +824,9 @@ def _log_mass(f: object, log_f: LogDensity, lo: float, hi: float, rtol: float) -
             return math.log(math.fsum(f.weights))
         logs = []
         for w, mu, sd in zip(f.weights, f.means, f.stds):
-            logs.append(math.log(w) + _log_normal_mass(_to_frame(lo, mu, sd),
-                                                       _to_frame(hi, mu, sd), rtol))
+            logs.append(
+                math.log(w) + _log_normal_mass(_to_frame(lo, mu, sd), _to_frame(hi, mu, sd), rtol)
+            )
         top = max(logs)
         if top == -math.inf:
             return top
@@ -787,19 +835,28 @@ def _log_mass(f: object, log_f: LogDensity, lo: float, hi: float, rtol: float) -
     # in a far-out window still has a mass (with normalize=True); unscaled if that
     # overflows, which happens when those points missed the mass by far.
     for shift in (_probe_max(log_f, lo, hi), 0.0):
+
         def scaled(x: NDArray[np.float64], shift: float = shift) -> NDArray[np.float64]:
             values = log_f(x)
             with np.errstate(under="ignore", over="ignore"):
                 return np.exp(values - shift)
+
         mass = _frame_integral(scaled, 0.0, 1.0, lo, hi, [], rtol)
         if mass < math.inf:
             break
     return math.log(mass) + shift if mass > 0 else -math.inf
 
 
-def kl_divergence_continuous(p: Density, q: Density, *, lower: float = -math.inf,
-                             upper: float = math.inf, base: float | None = None,
-                             rtol: float = 1e-10, normalize: bool = False) -> np.float64:
+def kl_divergence_continuous(
+    p: Density,
+    q: Density,
+    *,
+    lower: float = -math.inf,
+    upper: float = math.inf,
+    base: float | None = None,
+    rtol: float = 1e-10,
+    normalize: bool = False,
+) -> np.float64:
     r"""KL divergence between two continuous densities, by adaptive integration.
 
     .. math::
@@ -934,27 +991,36 @@ def kl_divergence_continuous(p: Density, q: Density, *, lower: float = -math.inf
         log_z = _log_mass(f, log_f, lo, hi, min(tol, 1e-9))
         if norm:
             if not -math.inf < log_z < math.inf:
-                raise ValueError(f"{name} integrates to {math.exp(min(log_z, 0.0)):g} over "
-                                 f"{where}, so it cannot be normalized")
+                raise ValueError(
+                    f"{name} integrates to {math.exp(min(log_z, 0.0)):g} over "
+                    f"{where}, so it cannot be normalized"
+                )
             logs.append(log_z)
         else:
-            advice = ("if it is normalised, its mass lies where the integrator does not look "
-                      "(far from 0, or at a scale far from 1): give lower and upper around "
-                      "it; ") if abs(log_z) > 1.0 and not _is_mixture(f) else ""
-            _check_mass(name, np.array([math.exp(log_z) if log_z < 709.0 else math.inf]),
-                        where, advice)
+            advice = (
+                (
+                    "if it is normalised, its mass lies where the integrator does not look "
+                    "(far from 0, or at a scale far from 1): give lower and upper around "
+                    "it; "
+                )
+                if abs(log_z) > 1.0 and not _is_mixture(f)
+                else ""
+            )
+            _check_mass(
+                name, np.array([math.exp(log_z) if log_z < 709.0 else math.inf]), where, advice
+            )
             logs.append(0.0)
     d = _divergence(p, q, log_p, log_q, lo, hi, tol, *logs)
     with np.errstate(over="ignore"):
         return np.float64(clamp(np.float64(d)) / divisor)
 
 
-def _reverse_kl(mixture: GaussianMixture, log_mixture: LogDensity, mean: float,
-                std: float) -> float:
+def _reverse_kl(
+    mixture: GaussianMixture, log_mixture: LogDensity, mean: float, std: float
+) -> float:
     """:math:`D(Q \\| P)` in nats for ``Q = N(mean, std^2)``, over the whole line."""
     q = Gaussian(mean, std)
-    return _divergence(q, mixture, _log_density(q, "q"), log_mixture, -math.inf, math.inf,
-                       1e-12)
+    return _divergence(q, mixture, _log_density(q, "q"), log_mixture, -math.inf, math.inf, 1e-12)
 
 
 def fit_gaussian_forward_kl(p: GaussianMixture) -> GaussianFit:
@@ -1004,13 +1070,13 @@ def fit_gaussian_forward_kl(p: GaussianMixture) -> GaussianFit:
         raise TypeError(f"p must be a GaussianMixture, got {type(p).__name__}")
     mean, std = p.mean, p.std
     q = Gaussian(mean, std)
-    kl = _divergence(p, q, _log_density(p, "p"), _log_density(q, "q"), -math.inf, math.inf,
-                     1e-10)
+    kl = _divergence(p, q, _log_density(p, "p"), _log_density(q, "q"), -math.inf, math.inf, 1e-10)
     return GaussianFit(mean, std, max(kl, 0.0))
 
 
-def fit_gaussian_reverse_kl(p: GaussianMixture, *,
-                            start: tuple[float, float] | None = None) -> GaussianFit:
+def fit_gaussian_reverse_kl(
+    p: GaussianMixture, *, start: tuple[float, float] | None = None
+) -> GaussianFit:
     r"""A Gaussian `Q` that minimises the reverse divergence :math:`D(Q \| P)`.
 
     Parameters
@@ -1091,8 +1157,9 @@ def fit_gaussian_reverse_kl(p: GaussianMixture, *,
         std0 = float(_positive_array(pair[1], "start std"))
         starts = [(mean0, std0)]
     center, spread = p.mean, p.std
-    unit = GaussianMixture(p.weights, [(m - center) / spread for m in p.means],
-                           [s / spread for s in p.stds])
+    unit = GaussianMixture(
+        p.weights, [(m - center) / spread for m in p.means], [s / spread for s in p.stds]
+    )
     log_unit = _log_density(unit, "p")
 
     def objective(v: NDArray[np.float64]) -> float:
@@ -1104,8 +1171,9 @@ def fit_gaussian_reverse_kl(p: GaussianMixture, *,
     for mean0, std0 in starts:
         v0 = np.array([(mean0 - center) / spread, math.log(std0) - math.log(spread)])
         v = minimize(objective, v0, step=0.05, xtol=1e-8, ftol=1e-13)
-        fit = GaussianFit(center + spread * float(v[0]), spread * math.exp(float(v[1])),
-                          max(objective(v), 0.0))
+        fit = GaussianFit(
+            center + spread * float(v[0]), spread * math.exp(float(v[1])), max(objective(v), 0.0)
+        )
         if best is None or fit.kl < best.kl:
             best = fit
     assert best is not None

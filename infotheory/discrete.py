@@ -29,8 +29,15 @@ Array = NDArray[np.float64]
 
 # ------------------------------------------------------------------ public functions
 
-def entropy(p: ArrayLike, *, base: float | None = None, axis: int = -1,
-            normalize: bool = False, tol: float | None = None) -> Result:
+
+def entropy(
+    p: ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int = -1,
+    normalize: bool = False,
+    tol: float | None = None,
+) -> Result:
     r"""Shannon entropy of a discrete distribution.
 
     .. math::
@@ -158,8 +165,15 @@ def entropy(p: ArrayLike, *, base: float | None = None, axis: int = -1,
     return finish(clamp(h) / divisor)
 
 
-def cross_entropy(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1,
-                  normalize: bool = False, tol: float | None = None) -> Result:
+def cross_entropy(
+    p: ArrayLike,
+    q: ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int = -1,
+    normalize: bool = False,
+    tol: float | None = None,
+) -> Result:
     r"""Cross-entropy of a model distribution `q` relative to the truth `p`.
 
     .. math::
@@ -243,8 +257,15 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis
     return finish(clamp(h) / divisor)
 
 
-def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1,
-                  normalize: bool = False, tol: float | None = None) -> Result:
+def kl_divergence(
+    p: ArrayLike,
+    q: ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int = -1,
+    normalize: bool = False,
+    tol: float | None = None,
+) -> Result:
     r"""Kullback-Leibler divergence :math:`D_{\mathrm{KL}}(P \| Q)` of `q` from `p`.
 
     .. math::
@@ -334,8 +355,15 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis
     return finish(clamp(d) / divisor)
 
 
-def js_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1,
-                  normalize: bool = False, tol: float | None = None) -> Result:
+def js_divergence(
+    p: ArrayLike,
+    q: ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int = -1,
+    normalize: bool = False,
+    tol: float | None = None,
+) -> Result:
     r"""Jensen-Shannon divergence of two distributions.
 
     .. math::

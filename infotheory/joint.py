@@ -18,8 +18,13 @@ __all__ = ["conditional_entropy", "joint_entropy", "mutual_information"]
 Result = np.float64 | NDArray[np.float64]
 
 
-def joint_entropy(joint: ArrayLike, *, base: float | None = None,
-                  normalize: bool = False, tol: float | None = None) -> Result:
+def joint_entropy(
+    joint: ArrayLike,
+    *,
+    base: float | None = None,
+    normalize: bool = False,
+    tol: float | None = None,
+) -> Result:
     r"""Joint entropy :math:`H(X, Y)` of a joint probability table.
 
     .. math::
@@ -91,8 +96,13 @@ def joint_entropy(joint: ArrayLike, *, base: float | None = None,
     return finish(h / divisor)
 
 
-def conditional_entropy(joint: ArrayLike, *, base: float | None = None,
-                        normalize: bool = False, tol: float | None = None) -> Result:
+def conditional_entropy(
+    joint: ArrayLike,
+    *,
+    base: float | None = None,
+    normalize: bool = False,
+    tol: float | None = None,
+) -> Result:
     r"""Conditional entropy :math:`H(Y \mid X)` of a joint table ``joint[x, y]``.
 
     .. math::
@@ -154,8 +164,13 @@ def conditional_entropy(joint: ArrayLike, *, base: float | None = None,
     return finish(h / divisor)
 
 
-def mutual_information(joint: ArrayLike, *, base: float | None = None,
-                       normalize: bool = False, tol: float | None = None) -> Result:
+def mutual_information(
+    joint: ArrayLike,
+    *,
+    base: float | None = None,
+    normalize: bool = False,
+    tol: float | None = None,
+) -> Result:
     r"""Mutual information :math:`I(X; Y)` of a joint table ``joint[x, y]``.
 
     .. math::

@@ -66,8 +66,8 @@ Kernel = Callable[[list[np.ndarray], list[np.ndarray], Rows], Sequence[NDArray[n
 
 # ------------------------------------------------------------------ validation
 
-def _logits_and_axis(logits: ArrayLike, axis: int, name: str = "logits"
-                     ) -> tuple[np.ndarray, int]:
+
+def _logits_and_axis(logits: ArrayLike, axis: int, name: str = "logits") -> tuple[np.ndarray, int]:
     """``logits`` as an array (:func:`as_logits`) and its class axis, with classes on it."""
     x = as_logits(logits, name)
     ax = check_axis(axis, x.ndim, name)
@@ -83,7 +83,7 @@ def _check_reduction(reduction: str) -> str:
 
 
 def _batch_shape(shape: tuple[int, ...], axis: int) -> tuple[int, ...]:
-    return shape[:axis] + shape[axis + 1:]
+    return shape[:axis] + shape[axis + 1 :]
 
 
 def _check_mask(mask: ArrayLike | None, shape: tuple[int, ...]) -> NDArray[np.bool_] | None:
@@ -115,8 +115,15 @@ def _compute_dtype(*arrays: np.ndarray) -> np.dtype:
 
 # ------------------------------------------------------------------ traversal
 
-def _map_rows(sources: list[RowBlocks], kernel: Kernel, n_out: int, *, buffers: int,
-              keep: NDArray[np.bool_] | None = None) -> list[NDArray[np.float64]]:
+
+def _map_rows(
+    sources: list[RowBlocks],
+    kernel: Kernel,
+    n_out: int,
+    *,
+    buffers: int,
+    keep: NDArray[np.bool_] | None = None,
+) -> list[NDArray[np.float64]]:
     """Run ``kernel`` over blocks of rows of ``sources``; rows not in ``keep`` are not read.
 
     ``kernel(blocks, scratch, rows)`` gets one block per source, ``buffers`` scratch
@@ -167,8 +174,14 @@ def _gather(src: RowBlocks, rows: NDArray[np.intp], buf: np.ndarray) -> np.ndarr
     return out
 
 
-def _reduce(values: NDArray[np.float64], keep: NDArray[np.bool_] | None, reduction: str,
-            shape: tuple[int, ...], divisor: float, what: str) -> Result:
+def _reduce(
+    values: NDArray[np.float64],
+    keep: NDArray[np.bool_] | None,
+    reduction: str,
+    shape: tuple[int, ...],
+    divisor: float,
+    what: str,
+) -> Result:
     """Apply ``reduction`` over the kept rows, with torch's rules for empty batches."""
     if reduction == "none":
         return finish(values.reshape(shape) / divisor)
@@ -195,6 +208,7 @@ def _reduce(values: NDArray[np.float64], keep: NDArray[np.bool_] | None, reducti
 
 
 # ------------------------------------------------------------------ softmax
+
 
 def softmax(logits: ArrayLike, *, axis: int = -1, temperature: float = 1.0) -> NDArray:
     r"""Softmax of logits, optionally at a temperature.
@@ -311,8 +325,7 @@ def log_softmax(logits: ArrayLike, *, axis: int = -1, temperature: float = 1.0) 
     return z
 
 
-def _shifted_logits(logits: ArrayLike, axis: int, temperature: float
-                    ) -> tuple[np.ndarray, int]:
+def _shifted_logits(logits: ArrayLike, axis: int, temperature: float) -> tuple[np.ndarray, int]:
     """A new array ``(z - max z) / T`` along ``axis`` (and that axis), checking the maxima."""
     t = positive_scalar(temperature, "temperature")
     x, ax = _logits_and_axis(logits, axis)
@@ -330,9 +343,16 @@ def _shifted_logits(logits: ArrayLike, axis: int, temperature: float
 
 # ------------------------------------------------------------------ entropy and divergences
 
-def entropy_from_logits(logits: ArrayLike, *, base: float | None = None, axis: int = -1,
-                        temperature: float = 1.0, mask: ArrayLike | None = None,
-                        reduction: Reduction = "none") -> Result:
+
+def entropy_from_logits(
+    logits: ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int = -1,
+    temperature: float = 1.0,
+    mask: ArrayLike | None = None,
+    reduction: Reduction = "none",
+) -> Result:
     r"""Entropy of ``softmax(logits / T)``, without building the probabilities.
 
     .. math::
@@ -419,8 +439,9 @@ def entropy_from_logits(logits: ArrayLike, *, base: float | None = None, axis: i
     return _reduce(clamp(h), keep, reduction, src.batch_shape, divisor, "entropy")
 
 
-def _entropy_rows(x: np.ndarray, e: np.ndarray, t: np.ndarray, name: str
-                  ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+def _entropy_rows(
+    x: np.ndarray, e: np.ndarray, t: np.ndarray, name: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Return ``(c, log s, H)`` per row (the log-sum-exp is ``c + log s``).
 
     Leaves ``e = exp(x - c)`` in ``e``.
@@ -437,15 +458,21 @@ def _entropy_rows(x: np.ndarray, e: np.ndarray, t: np.ndarray, name: str
     return c, log_s, h
 
 
-def _entropy_kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
-                    ) -> tuple[NDArray[np.float64]]:
+def _entropy_kernel(
+    blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
+) -> tuple[NDArray[np.float64]]:
     (x,), (e, t) = blocks, scratch
     return (_entropy_rows(x, e, t, "logits")[2],)
 
 
-def _pair_sources(logits_p: ArrayLike, logits_q: ArrayLike, axis: int, temperature: float,
-                  dtype: np.dtype | None = None, names: tuple[str, str] = ("logits_p", "logits_q")
-                  ) -> tuple[RowBlocks, RowBlocks, int]:
+def _pair_sources(
+    logits_p: ArrayLike,
+    logits_q: ArrayLike,
+    axis: int,
+    temperature: float,
+    dtype: np.dtype | None = None,
+    names: tuple[str, str] = ("logits_p", "logits_q"),
+) -> tuple[RowBlocks, RowBlocks, int]:
     """Row readers for two logits arrays whose batch dimensions broadcast together."""
     t = positive_scalar(temperature, "temperature")
     a, b = names
@@ -465,18 +492,26 @@ def _pair_sources(logits_p: ArrayLike, logits_q: ArrayLike, axis: int, temperatu
         shape = np.broadcast_shapes(xp.shape, xq.shape)
     except ValueError:
         raise ValueError(
-            f"{a} and {b} have shapes {xp.shape} and {xq.shape}, which do not "
-            "broadcast together"
+            f"{a} and {b} have shapes {xp.shape} and {xq.shape}, which do not broadcast together"
         ) from None
     compute = _compute_dtype(xp, xq) if dtype is None else np.dtype(dtype)
-    return (RowBlocks(np.broadcast_to(xp, shape), ax, dtype=compute, temperature=t),
-            RowBlocks(np.broadcast_to(xq, shape), ax, dtype=compute, temperature=t), ax)
+    return (
+        RowBlocks(np.broadcast_to(xp, shape), ax, dtype=compute, temperature=t),
+        RowBlocks(np.broadcast_to(xq, shape), ax, dtype=compute, temperature=t),
+        ax,
+    )
 
 
-def kl_divergence_from_logits(logits_p: ArrayLike, logits_q: ArrayLike, *,
-                              base: float | None = None, axis: int = -1,
-                              temperature: float = 1.0, mask: ArrayLike | None = None,
-                              reduction: Reduction = "none") -> Result:
+def kl_divergence_from_logits(
+    logits_p: ArrayLike,
+    logits_q: ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int = -1,
+    temperature: float = 1.0,
+    mask: ArrayLike | None = None,
+    reduction: Reduction = "none",
+) -> Result:
     r"""KL divergence :math:`D_{\mathrm{KL}}(P \| Q)` between two softmax distributions.
 
     .. math::
@@ -554,8 +589,14 @@ def kl_divergence_from_logits(logits_p: ArrayLike, logits_q: ArrayLike, *,
     return _reduce(clamp(d), keep, reduction, src_p.batch_shape, divisor, "divergence")
 
 
-def _kl_rows(xp: np.ndarray, xq: np.ndarray, e: np.ndarray, t: np.ndarray, u: np.ndarray,
-             names: tuple[str, str] = ("logits_p", "logits_q")) -> NDArray[np.float64]:
+def _kl_rows(
+    xp: np.ndarray,
+    xq: np.ndarray,
+    e: np.ndarray,
+    t: np.ndarray,
+    u: np.ndarray,
+    names: tuple[str, str] = ("logits_p", "logits_q"),
+) -> NDArray[np.float64]:
     """``D(P || Q)`` per row: ``E_p[log p - log q]``, leaving ``e = exp(xp - cp)``."""
     cq, sq = exp_rows(xq, e, names[1])
     cp, sp = exp_rows(xp, e, names[0])
@@ -574,17 +615,23 @@ def _kl_rows(xp: np.ndarray, xq: np.ndarray, e: np.ndarray, t: np.ndarray, u: np
             np.subtract(xp, shift_p[:, None], out=t)
             np.subtract(xq, shift_q[:, None], out=u)
             t -= u
-            kl = (masked_dot(e, t) / sp - ((cp - shift_p) + log_sp)
-                  + ((cq - shift_q) + log_sq))
+            kl = masked_dot(e, t) / sp - ((cp - shift_p) + log_sp) + ((cq - shift_q) + log_sq)
     bad = ~np.isfinite(kl)
     if bad.any():  # inf from a masked class of q where p > 0, or an overflowed difference
-        kl[bad] = _kl_halved(xp[bad], xq[bad], e[bad], sp[bad], (cp + log_sp)[bad],
-                             (cq + log_sq)[bad])
+        kl[bad] = _kl_halved(
+            xp[bad], xq[bad], e[bad], sp[bad], (cp + log_sp)[bad], (cq + log_sq)[bad]
+        )
     return kl
 
 
-def _kl_halved(xp: np.ndarray, xq: np.ndarray, e: np.ndarray, sp: NDArray[np.float64],
-               lse_p: NDArray[np.float64], lse_q: NDArray[np.float64]) -> NDArray[np.float64]:
+def _kl_halved(
+    xp: np.ndarray,
+    xq: np.ndarray,
+    e: np.ndarray,
+    sp: NDArray[np.float64],
+    lse_p: NDArray[np.float64],
+    lse_q: NDArray[np.float64],
+) -> NDArray[np.float64]:
     """``D(P || Q)`` of a few rows in float64 halves, for log-ratios beyond the float range.
 
     A float32 difference of logits beyond 3.4e38, or a float64 one beyond 1.8e308, is
@@ -604,16 +651,23 @@ def _kl_halved(xp: np.ndarray, xq: np.ndarray, e: np.ndarray, sp: NDArray[np.flo
 _DIRECT_GAP = 16.0
 
 
-def _kl_kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
-               ) -> tuple[NDArray[np.float64]]:
+def _kl_kernel(
+    blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
+) -> tuple[NDArray[np.float64]]:
     (xp, xq), (e, t, u) = blocks, scratch
     return (_kl_rows(xp, xq, e, t, u),)
 
 
-def js_divergence_from_logits(logits_p: ArrayLike, logits_q: ArrayLike, *,
-                              base: float | None = None, axis: int = -1,
-                              temperature: float = 1.0, mask: ArrayLike | None = None,
-                              reduction: Reduction = "none") -> Result:
+def js_divergence_from_logits(
+    logits_p: ArrayLike,
+    logits_q: ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int = -1,
+    temperature: float = 1.0,
+    mask: ArrayLike | None = None,
+    reduction: Reduction = "none",
+) -> Result:
     r"""Jensen-Shannon divergence between two softmax distributions.
 
     .. math::
@@ -672,16 +726,17 @@ def js_divergence_from_logits(logits_p: ArrayLike, logits_q: ArrayLike, *,
     """
     divisor = log_of_base(base)
     reduction = _check_reduction(reduction)
-    src_p, src_q, _ = _pair_sources(logits_p, logits_q, axis, temperature,
-                                    dtype=np.float64)
+    src_p, src_q, _ = _pair_sources(logits_p, logits_q, axis, temperature, dtype=np.float64)
     keep = _check_mask(mask, src_p.batch_shape)
     (d,) = _map_rows([src_p, src_q], _js_kernel, 1, buffers=4, keep=keep)
-    return _reduce(clamp(d, math.log(2.0)), keep, reduction, src_p.batch_shape, divisor,
-                   "divergence")
+    return _reduce(
+        clamp(d, math.log(2.0)), keep, reduction, src_p.batch_shape, divisor, "divergence"
+    )
 
 
-def _js_kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
-               ) -> tuple[NDArray[np.float64]]:
+def _js_kernel(
+    blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
+) -> tuple[NDArray[np.float64]]:
     (xp, xq), (p, q, log_m, u) = blocks, scratch
     cp, sp = exp_rows(xp, p, "logits_p")
     cq, sq = exp_rows(xq, q, "logits_q")
@@ -704,8 +759,14 @@ def _js_kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
     near = js < _JS_NEAR
     if near.any():  # a small difference of two sums of order JS^(1/2): redo accurately
         rows = np.flatnonzero(near)
-        js[rows] = _js_close(xp[rows], xq[rows], p[rows], q[rows],
-                             cp[rows] - cq[rows], np.log(sp[rows]) - np.log(sq[rows]))
+        js[rows] = _js_close(
+            xp[rows],
+            xq[rows],
+            p[rows],
+            q[rows],
+            cp[rows] - cq[rows],
+            np.log(sp[rows]) - np.log(sq[rows]),
+        )
     return (js,)
 
 
@@ -713,8 +774,14 @@ def _js_kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
 _JS_NEAR = 1e-3
 
 
-def _js_close(xp: np.ndarray, xq: np.ndarray, p: np.ndarray, q: np.ndarray,
-              dc: NDArray[np.float64], dlog_s: NDArray[np.float64]) -> NDArray[np.float64]:
+def _js_close(
+    xp: np.ndarray,
+    xq: np.ndarray,
+    p: np.ndarray,
+    q: np.ndarray,
+    dc: NDArray[np.float64],
+    dlog_s: NDArray[np.float64],
+) -> NDArray[np.float64]:
     r"""Jensen-Shannon divergence of rows where `P` and `Q` are close, to full precision.
 
     With :math:`\delta = \log p - \log q`, formed from the logits' difference (exact
@@ -733,8 +800,11 @@ def _js_close(xp: np.ndarray, xq: np.ndarray, p: np.ndarray, q: np.ndarray,
         u = 0.5 * d
         au = np.abs(u)
         small = au <= 1.0
-        log_cosh = np.where(small, np.log1p(2.0 * np.sinh(0.5 * np.where(small, u, 0.0)) ** 2),
-                            au - math.log(2.0) + np.log1p(np.exp(-2.0 * au)))
+        log_cosh = np.where(
+            small,
+            np.log1p(2.0 * np.sinh(0.5 * np.where(small, u, 0.0)) ** 2),
+            au - math.log(2.0) + np.log1p(np.exp(-2.0 * au)),
+        )
         g = 2.0 * u * np.tanh(u) - 2.0 * log_cosh
         terms = 0.25 * (p + q) * np.maximum(g, 0.0)
         if one_sided.any():
@@ -743,6 +813,7 @@ def _js_close(xp: np.ndarray, xq: np.ndarray, p: np.ndarray, q: np.ndarray,
 
 
 # ------------------------------------------------------------------ losses against targets
+
 
 class _Targets(NamedTuple):
     classes: NDArray[np.intp] | None  # flat class indices (0 where ignored), or None
@@ -758,9 +829,16 @@ def _check_ignore_index(ignore_index: int | None) -> None:
         raise TypeError(f"ignore_index must be an integer or None, got {ignore_index!r}")
 
 
-def _targets(target: ArrayLike, shape: tuple[int, ...], ax: int, compute: np.dtype,
-             ignore_index: int | None, tol: float | None, *, allow_probs: bool = True
-             ) -> _Targets:
+def _targets(
+    target: ArrayLike,
+    shape: tuple[int, ...],
+    ax: int,
+    compute: np.dtype,
+    ignore_index: int | None,
+    tol: float | None,
+    *,
+    allow_probs: bool = True,
+) -> _Targets:
     """Class-index targets (the batch shape) or probability targets (the logits' ``shape``)."""
     _check_ignore_index(ignore_index)
     tgt = as_array(target, "target")
@@ -828,8 +906,9 @@ def _check_smoothing(label_smoothing: float) -> float:
     return eps
 
 
-def _weighted_gap(w: float, a: NDArray[np.float64], b: NDArray[np.float64],
-                  extra: NDArray[np.float64]) -> NDArray[np.float64]:
+def _weighted_gap(
+    w: float, a: NDArray[np.float64], b: NDArray[np.float64], extra: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """``w * ((a - b) + extra)``, also where ``a - b`` overflows but the product does not."""
     with np.errstate(over="ignore", invalid="ignore"):
         out = w * ((a - b) + extra)
@@ -839,8 +918,13 @@ def _weighted_gap(w: float, a: NDArray[np.float64], b: NDArray[np.float64],
     return out
 
 
-def _class_losses(x: np.ndarray, c: NDArray[np.float64], log_s: NDArray[np.float64],
-                  y: NDArray[np.intp], eps: float) -> NDArray[np.float64]:
+def _class_losses(
+    x: np.ndarray,
+    c: NDArray[np.float64],
+    log_s: NDArray[np.float64],
+    y: NDArray[np.intp],
+    eps: float,
+) -> NDArray[np.float64]:
     """Smoothed negative log-likelihood of classes ``y``; the log-sum-exp is ``c + log_s``.
 
     ``lse - z_y`` is formed as ``(c - z_y) + log_s``: ``c`` is the row maximum (or 0),
@@ -1009,8 +1093,9 @@ def cross_entropy_from_logits(
     if targets.probs is None:
         classes = targets.classes
 
-        def kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
-                   ) -> tuple[NDArray[np.float64]]:
+        def kernel(
+            blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
+        ) -> tuple[NDArray[np.float64]]:
             (xb,), (e,) = blocks, scratch
             c, s = exp_rows(xb, e, "logits")
             return (_class_losses(xb, c, np.log(s), classes[rows], eps),)
@@ -1019,8 +1104,9 @@ def cross_entropy_from_logits(
     else:
         limit = targets.tol
 
-        def kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
-                   ) -> tuple[NDArray[np.float64]]:
+        def kernel(
+            blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
+        ) -> tuple[NDArray[np.float64]]:
             (xb, tb), (e, u) = blocks, scratch
             _check_probability_rows(tb, limit)
             c, s = exp_rows(xb, e, "logits")
@@ -1117,8 +1203,9 @@ def cross_entropy_and_entropy_from_logits(
     targets = _targets(target, x.shape, ax, src.dtype, ignore_index, None, allow_probs=False)
     classes = targets.classes
 
-    def kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
-               ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def kernel(
+        blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         (xb,), (e, u) = blocks, scratch
         c, log_s, h = _entropy_rows(xb, e, u, "logits")
         return _class_losses(xb, c, log_s, classes[rows], 0.0), h
@@ -1131,9 +1218,14 @@ def cross_entropy_and_entropy_from_logits(
     )
 
 
-def token_logprobs(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
-                   temperature: float = 1.0, ignore_index: int | None = None
-                   ) -> Result:
+def token_logprobs(
+    logits: ArrayLike,
+    target: ArrayLike,
+    *,
+    axis: int = -1,
+    temperature: float = 1.0,
+    ignore_index: int | None = None,
+) -> Result:
     r"""The log-probability of each target token, without the full log-softmax.
 
     .. math::
@@ -1195,8 +1287,9 @@ def token_logprobs(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
     targets = _targets(target, x.shape, ax, src.dtype, ignore_index, None, allow_probs=False)
     classes = targets.classes
 
-    def kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
-               ) -> tuple[NDArray[np.float64]]:
+    def kernel(
+        blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
+    ) -> tuple[NDArray[np.float64]]:
         (xb,), (e,) = blocks, scratch
         c, s = exp_rows(xb, e, "logits")
         return (-_class_losses(xb, c, np.log(s), classes[rows], 0.0),)
@@ -1205,9 +1298,15 @@ def token_logprobs(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
     return finish(np.minimum(logp, 0.0).reshape(src.batch_shape) + 0.0)
 
 
-def perplexity(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
-               ignore_index: int | None = None, temperature: float = 1.0,
-               tol: float | None = None) -> np.float64:
+def perplexity(
+    logits: ArrayLike,
+    target: ArrayLike,
+    *,
+    axis: int = -1,
+    ignore_index: int | None = None,
+    temperature: float = 1.0,
+    tol: float | None = None,
+) -> np.float64:
     r"""Perplexity: the exponential of the mean cross-entropy in nats.
 
     .. math::
@@ -1268,17 +1367,25 @@ def perplexity(logits: ArrayLike, target: ArrayLike, *, axis: int = -1,
     >>> round(float(perplexity(np.zeros((3, 50)), [4, 7, 9])), 6)
     50.0
     """
-    loss = cross_entropy_from_logits(logits, target, axis=axis, ignore_index=ignore_index,
-                                     temperature=temperature, tol=tol)
+    loss = cross_entropy_from_logits(
+        logits, target, axis=axis, ignore_index=ignore_index, temperature=temperature, tol=tol
+    )
     with np.errstate(over="ignore"):
         return np.float64(np.exp(loss))
 
 
-def distillation_loss(student_logits: ArrayLike, teacher_logits: ArrayLike, *,
-                      temperature: float, target: ArrayLike | None = None,
-                      alpha: float | None = None, axis: int = -1,
-                      ignore_index: int | None = None, reduction: Reduction = "mean",
-                      base: float | None = None) -> Result:
+def distillation_loss(
+    student_logits: ArrayLike,
+    teacher_logits: ArrayLike,
+    *,
+    temperature: float,
+    target: ArrayLike | None = None,
+    alpha: float | None = None,
+    axis: int = -1,
+    ignore_index: int | None = None,
+    reduction: Reduction = "mean",
+    base: float | None = None,
+) -> Result:
     r"""Knowledge-distillation loss: the student matches the teacher at a temperature.
 
     .. math::
@@ -1376,9 +1483,7 @@ def distillation_loss(student_logits: ArrayLike, teacher_logits: ArrayLike, *,
             raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")
     if target is None:
         if alpha is not None and float(alpha) != 1.0:
-            raise ValueError(
-                f"alpha={alpha!r} weights the hard-label term, which needs target="
-            )
+            raise ValueError(f"alpha={alpha!r} weights the hard-label term, which needs target=")
         if ignore_index is not None:
             raise ValueError("ignore_index needs target= (the rows it ignores are targets)")
         weight = 1.0
@@ -1388,22 +1493,25 @@ def distillation_loss(student_logits: ArrayLike, teacher_logits: ArrayLike, *,
         )
     else:
         weight = float(alpha)
-    soft_s, soft_t, ax = _pair_sources(student_logits, teacher_logits, axis, t,
-                                       names=("student_logits", "teacher_logits"))
+    soft_s, soft_t, ax = _pair_sources(
+        student_logits, teacher_logits, axis, t, names=("student_logits", "teacher_logits")
+    )
     sources = [soft_t, soft_s]
     classes: NDArray[np.intp] | None = None
     keep = None
     if target is not None:
         shape = soft_s.batch_shape + (soft_s.n_cols,)
-        targets = _targets(target, shape, len(shape) - 1, soft_s.dtype, ignore_index, None,
-                           allow_probs=False)
+        targets = _targets(
+            target, shape, len(shape) - 1, soft_s.dtype, ignore_index, None, allow_probs=False
+        )
         classes, keep = targets.classes, targets.keep
         if weight < 1.0:
             sources.append(soft_s.at_temperature(1.0))  # the student at T = 1
     scale = weight * t * t
 
-    def kernel(blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
-               ) -> tuple[NDArray[np.float64]]:
+    def kernel(
+        blocks: list[np.ndarray], scratch: list[np.ndarray], rows: Rows
+    ) -> tuple[NDArray[np.float64]]:
         e, t, u = scratch
         soft = _kl_rows(blocks[0], blocks[1], e, t, u, ("teacher_logits", "student_logits"))
         loss = scale * np.maximum(soft, 0.0)

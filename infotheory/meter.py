@@ -113,8 +113,9 @@ class CrossEntropyMeter:
         self._loss = _Total()
         self._entropy = _Total()
 
-    def update(self, logits: ArrayLike, target: ArrayLike, *,
-               ignore_index: int | None = None) -> None:
+    def update(
+        self, logits: ArrayLike, target: ArrayLike, *, ignore_index: int | None = None
+    ) -> None:
         """Add a batch: logits with classes along the meter's axis, integer targets.
 
         Raises
@@ -172,6 +173,8 @@ class CrossEntropyMeter:
     def __repr__(self) -> str:
         if self.tokens == 0:
             return "CrossEntropyMeter(tokens=0)"
-        return (f"CrossEntropyMeter(tokens={self.tokens}, "
-                f"cross_entropy={self.cross_entropy():.6g} nats, "
-                f"perplexity={self.perplexity():.6g})")
+        return (
+            f"CrossEntropyMeter(tokens={self.tokens}, "
+            f"cross_entropy={self.cross_entropy():.6g} nats, "
+            f"perplexity={self.perplexity():.6g})"
+        )

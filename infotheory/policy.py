@@ -46,8 +46,14 @@ _SERIES = tuple(2.0 / math.factorial(n + 2) for n in range(14, -1, -1))
 #: (terms, bound): with ``|x| <= bound`` the first ``terms`` terms of the series reach
 #: 1e-18 relative, since term ``n`` is ``2 |x|**n / (n + 2)!`` of the first.
 _SERIES_TERMS = tuple(
-    (terms, max(b for b in (0.5 / 2**j for j in range(40))
-                if 2.0 * b**terms / math.factorial(terms + 2) < 1e-18))
+    (
+        terms,
+        max(
+            b
+            for b in (0.5 / 2**j for j in range(40))
+            if 2.0 * b**terms / math.factorial(terms + 2) < 1e-18
+        ),
+    )
     for terms in range(3, 16)
 )
 
@@ -55,8 +61,7 @@ _SERIES_TERMS = tuple(
 _BLOCK = 1 << 16
 
 
-def _exp_minus_one_minus(x: NDArray[np.float64], out: NDArray[np.float64]
-                         ) -> NDArray[np.float64]:
+def _exp_minus_one_minus(x: NDArray[np.float64], out: NDArray[np.float64]) -> NDArray[np.float64]:
     """Elementwise ``exp(x) - 1 - x`` into `out`, accurate to a few ulps for every ``x``.
 
     ``np.expm1(x) - x`` is exact in the limit but cancels for small ``|x|``; there the
@@ -78,7 +83,7 @@ def _exp_minus_one_minus(x: NDArray[np.float64], out: NDArray[np.float64]
         terms = next((k for k, bound in _SERIES_TERMS if top <= bound), len(_SERIES))
         acc = out if every else np.empty_like(s)
         acc.fill(_SERIES[-terms])
-        for c in _SERIES[len(_SERIES) - terms + 1:]:
+        for c in _SERIES[len(_SERIES) - terms + 1 :]:
             acc *= s
             acc += c
         acc *= s

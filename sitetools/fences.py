@@ -2,7 +2,7 @@
 
 Both hold a small YAML mapping, start at the beginning of a line (never indented: not
 inside a list or an admonition), and end at a line of the same fence characters.
-hooks/exercises.py and sitetools/figures.py read them with :func:`find` and
+sitetools/exercises/model.py and sitetools/figures.py read them with :func:`find` and
 :func:`yaml_mapping`, and raise their own error class, so messages name what failed.
 """
 

@@ -92,6 +92,7 @@ def patch_nbconvert_math() -> None:
     IPythonRenderer.inline_math = _inline_math
     IPythonRenderer.latex_environment = _latex_environment
 
+
 # A display formula alone in its paragraph: drop the <p> around the <div>.
 LONE_DISPLAY_RE = re.compile(
     r'<p>\s*(<div class="arithmatex">\\\[.*?\\\]</div>)\s*</p>', re.DOTALL

@@ -137,7 +137,6 @@ def render_math(server: KatexServer, page_html: str, where: str) -> str:
     return rendered
 
 
-
 def publish(site_dir: Path) -> None:
     """Copy katex.min.css and fonts/ into ``site_dir/assets/katex/`` (unchanged files skipped)."""
     if not (KATEX_DIST / "katex.min.css").is_file():

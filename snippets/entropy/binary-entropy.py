@@ -1,4 +1,5 @@
 """The entropy of a coin in bits as its probability of heads goes from 0 to 1."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -14,10 +15,23 @@ ax.plot(p, h, color="C0")
 ax.axhline(top, color=MUTED, linewidth=1, linestyle=":")
 ax.plot([0.5], [top], "o", color="C0")
 ax.plot([0.9], [biased], "o", color="C1")
-ax.annotate(text["fair"].format(num(top, 0)), (0.5, top), xytext=(0, 8),
-            textcoords="offset points", ha="center", va="bottom")
-ax.annotate(text["biased"].format(num(0.9, 1), num(biased, 3)), (0.9, biased),
-            xytext=(-10, -4), textcoords="offset points", ha="right", va="top", color="C1")
+ax.annotate(
+    text["fair"].format(num(top, 0)),
+    (0.5, top),
+    xytext=(0, 8),
+    textcoords="offset points",
+    ha="center",
+    va="bottom",
+)
+ax.annotate(
+    text["biased"].format(num(0.9, 1), num(biased, 3)),
+    (0.9, biased),
+    xytext=(-10, -4),
+    textcoords="offset points",
+    ha="right",
+    va="top",
+    color="C1",
+)
 ax.set_xlim(0, 1)
 ax.set_ylim(0, 1.2)
 ax.set_xlabel(text["x"])

@@ -1,4 +1,5 @@
 """Mean entropy estimates from N samples of a skewed 30-outcome distribution, per estimator."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -21,11 +22,25 @@ first_order = truth - (p.size - 1) / (2 * n * np.log(2))
 fig, ax = plt.subplots()
 fig.set_size_inches(5, 3.6)
 ax.axhline(truth, color=FG, linewidth=1)
-ax.annotate(text["truth"].format(num(truth, 3)), (1000, truth), xytext=(0, 4),
-            textcoords="offset points", ha="right", va="bottom")
+ax.annotate(
+    text["truth"].format(num(truth, 3)),
+    (1000, truth),
+    xytext=(0, 4),
+    textcoords="offset points",
+    ha="right",
+    va="bottom",
+)
 ax.axvline(p.size, color=MUTED, linewidth=1, linestyle=":")
-ax.annotate(text["k"].format(p.size), (p.size, 2.4), xytext=(4, 4), textcoords="offset points",
-            ha="left", va="bottom", color=MUTED, fontsize=11)
+ax.annotate(
+    text["k"].format(p.size),
+    (p.size, 2.4),
+    xytext=(4, 4),
+    textcoords="offset points",
+    ha="left",
+    va="bottom",
+    color=MUTED,
+    fontsize=11,
+)
 ax.plot(n, first_order, color=MUTED, linewidth=1, linestyle="--", label=text["miller"])
 for i, name in enumerate(estimators):
     ax.plot(sizes, mean[i], "o-", color=f"C{i}", markersize=4, label=text[name])

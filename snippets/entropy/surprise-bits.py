@@ -1,4 +1,5 @@
 """The surprise -log2 p of an outcome, in bits, against its probability p."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -15,8 +16,14 @@ ax.plot(marked, marked_surprise, "o", color="C1", clip_on=False)
 for x, y in zip(marked, marked_surprise):
     label = text["bit"] if round(float(y)) == 1 else text["bits"]
     side = "right" if x == 1 else "left"
-    ax.annotate(label.format(num(y, 0)), (x, y), xytext=(-6 if x == 1 else 6, 8),
-                textcoords="offset points", ha=side, va="bottom")
+    ax.annotate(
+        label.format(num(y, 0)),
+        (x, y),
+        xytext=(-6 if x == 1 else 6, 8),
+        textcoords="offset points",
+        ha=side,
+        va="bottom",
+    )
 ax.set_xlim(0, 1.05)
 ax.set_ylim(0, 8)
 ax.set_xlabel(text["x"])

@@ -1,4 +1,5 @@
 """A teacher's next-token distribution and its best temperature-scaled students under each KL direction."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -17,7 +18,9 @@ fig.set_size_inches(5, 3.4)  # room for the long Spanish axis label
 width = 0.27
 ax.bar(rank + 1 - width, teacher, width, color="C0", label=text["teacher"])
 ax.bar(rank + 1, forward, width, color="C1", label=f"{text['forward']} (T = {num(T[i], 2)})")
-ax.bar(rank + 1 + width, reverse, width, color="C2", label=f"{text['reverse']} (T = {num(T[j], 2)})")
+ax.bar(
+    rank + 1 + width, reverse, width, color="C2", label=f"{text['reverse']} (T = {num(T[j], 2)})"
+)
 ax.set_yscale("log")
 ax.set_ylim(1e-3, 4)
 ax.set_xticks(rank + 1)

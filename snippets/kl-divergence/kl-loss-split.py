@@ -1,4 +1,5 @@
 """Cross-entropy split into task entropy and divergence for the two toy tasks."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -17,10 +18,18 @@ rows = [0, 1]
 ax.barh(rows, h, color="C0", label=text["entropy"])
 ax.barh(rows, d, left=h, color="C1", label=text["divergence"])
 for row in rows:  # on two lines: one is wider than the room right of the bar
-    ax.annotate(f"{num(h[row], 3)} + {num(d[row], 3)}\n= {num(ce[row], 3)}", (ce[row], row),
-                xytext=(6, 0), textcoords="offset points", va="center", color=FG)
+    ax.annotate(
+        f"{num(h[row], 3)} + {num(d[row], 3)}\n= {num(ce[row], 3)}",
+        (ce[row], row),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        color=FG,
+    )
 ax.set_yticks(rows, [text["legal"], text["poetry"]])
 ax.invert_yaxis()
 ax.set_xlim(0, 3.5)
 ax.set_xlabel(text["x"])
-ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=1)  # two columns are wider than the figure in Spanish
+ax.legend(
+    loc="lower left", bbox_to_anchor=(0, 1.0), ncol=1
+)  # two columns are wider than the figure in Spanish

@@ -1,4 +1,5 @@
 """The DPO loss of one pair and the size of its gradient against the log-ratio margin, for two betas."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -18,11 +19,26 @@ for beta, colour in ((0.1, "C0"), (2.0, "C1")):
     right.plot(delta, pull, color=colour, label=label)
     left.plot([2.0], [loss_at], "o", color=colour)
     right.plot([2.0], [pull_at], "o", color=colour)
-    left.annotate(num(loss_at, 3), (2.0, loss_at), xytext=(6, 2), textcoords="offset points",
-                  ha="left", va="bottom", color=colour, fontsize=11)
-    right.annotate(num(pull_at, 3), (2.0, pull_at), xytext=(6, 4 if beta < 1 else -4),
-                   textcoords="offset points", ha="left", va="bottom" if beta < 1 else "top",
-                   color=colour, fontsize=11)
+    left.annotate(
+        num(loss_at, 3),
+        (2.0, loss_at),
+        xytext=(6, 2),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        color=colour,
+        fontsize=11,
+    )
+    right.annotate(
+        num(pull_at, 3),
+        (2.0, pull_at),
+        xytext=(6, 4 if beta < 1 else -4),
+        textcoords="offset points",
+        ha="left",
+        va="bottom" if beta < 1 else "top",
+        color=colour,
+        fontsize=11,
+    )
 for ax in (left, right):
     ax.axvline(2.0, color=MUTED, linewidth=1, linestyle=":")
     ax.set_xlim(0, 10)

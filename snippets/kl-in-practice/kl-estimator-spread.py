@@ -1,4 +1,5 @@
 """Batch averages of the k1, k2 and k3 estimates of the KL, for a close and a far policy."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -22,9 +23,15 @@ for ax, shift, key in zip(axes, shifts, ("close", "far")):
     ax.axvline(0, color=MUTED, linewidth=1)
     ax.axvline(exact, color=FG, linewidth=1, linestyle="--")
     side = "left" if key == "close" else "right"  # the far one would run past the axis
-    ax.annotate(text["exact"].format(num(exact, 4)), (exact, 2.45),
-                xytext=(3 if side == "left" else -3, 0),
-                textcoords="offset points", ha=side, va="bottom", fontsize=10)
+    ax.annotate(
+        text["exact"].format(num(exact, 4)),
+        (exact, 2.45),
+        xytext=(3 if side == "left" else -3, 0),
+        textcoords="offset points",
+        ha=side,
+        va="bottom",
+        fontsize=10,
+    )
     ax.set_yticks([0, 1, 2], ["$k_1$", "$k_2$", "$k_3$"])
     ax.locator_params(axis="x", nbins=4)
     ax.set_ylim(2.6, -0.5)

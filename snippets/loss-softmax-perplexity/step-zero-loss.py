@@ -1,4 +1,5 @@
 """The loss before any update, over a 32 000-token vocabulary, against the spread of the logits."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -20,10 +21,22 @@ fig, ax = plt.subplots()
 fig.set_size_inches(5, 3.4)
 ax.plot(spread, loss, "o", color="C0", label=text["loss"], clip_on=False, zorder=3)
 ax.plot(s, np.log(V) + s**2 / 2, color=FG, linewidth=1, linestyle="--", label=text["approx"])
-for y, key, colour in ((uniform, "uniform", "C0"), (padded, "padded", "C1"), (unigram, "unigram", "C2")):
+for y, key, colour in (
+    (uniform, "uniform", "C0"),
+    (padded, "padded", "C1"),
+    (unigram, "unigram", "C2"),
+):
     ax.axhline(y, color=colour, linewidth=1, linestyle=":")
-    ax.annotate(text[key].format(num(y, 3)), (3, y), xytext=(0, 3), textcoords="offset points",
-                ha="right", va="bottom", color=colour, fontsize=11)
+    ax.annotate(
+        text[key].format(num(y, 3)),
+        (3, y),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        color=colour,
+        fontsize=11,
+    )
 ax.set_xlim(0, 3)
 ax.set_ylim(6.5, 15.5)
 ax.set_xlabel(text["x"])

@@ -1,4 +1,5 @@
 """The loss -ln q_y of the correct token, in nats, against the probability q_y the model gave it."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -13,8 +14,14 @@ fig, ax = plt.subplots()
 ax.plot(p, loss, color="C0")
 ax.plot(marked, marked_loss, "o", color="C1")
 for x, y in zip(marked, marked_loss):
-    ax.annotate(text["point"].format(p=num(x, 2), v=num(y, 3)), (x, y), xytext=(10, 4),
-                textcoords="offset points", ha="left", va="bottom")
+    ax.annotate(
+        text["point"].format(p=num(x, 2), v=num(y, 3)),
+        (x, y),
+        xytext=(10, 4),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+    )
 ax.set_xlim(0, 1)
 ax.set_ylim(0, 5.5)
 ax.set_xlabel(text["x"])

@@ -1,4 +1,5 @@
 """The entropies of the asymmetric table, drawn to scale in bits: H(X, Y) split into H(X | Y), I(X; Y) and H(Y | X)."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -24,14 +25,34 @@ fig.set_size_inches(5, 3.4)
 for y, used, total in rows:
     for k in used:
         start, width, colour, label = parts[k]
-        ax.barh(y, width, left=start, height=0.6, color=colour, edgecolor=FG, linewidth=0.8,
-                label=label if y == 2 else None)
+        ax.barh(
+            y,
+            width,
+            left=start,
+            height=0.6,
+            color=colour,
+            edgecolor=FG,
+            linewidth=0.8,
+            label=label if y == 2 else None,
+        )
     end = max(parts[k][0] + parts[k][1] for k in used)
-    ax.annotate(num(total, 3), xy=(end, y), xytext=(6, 0), textcoords="offset points",
-                va="center", ha="left")
+    ax.annotate(
+        num(total, 3),
+        xy=(end, y),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        ha="left",
+    )
 for start, width, _colour, _label in parts:
-    ax.annotate(num(width, 3), xy=(start + width / 2, 2.3), xytext=(0, 4),
-                textcoords="offset points", ha="center", va="bottom")
+    ax.annotate(
+        num(width, 3),
+        xy=(start + width / 2, 2.3),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+    )
     ax.axvline(start, color=MUTED, linewidth=0.8, linestyle=":", zorder=0)
 ax.axvline(h_xy, color=MUTED, linewidth=0.8, linestyle=":", zorder=0)
 ax.set_yticks([2, 1, 0], [text["joint"], text["x"], text["y"]])

@@ -26,8 +26,9 @@ def test_there_is_a_pages_workflow():
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_matches_the_github_schema(workflow):
-    result = run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                 str(workflow))
+    result = run(
+        str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

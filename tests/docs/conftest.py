@@ -23,8 +23,17 @@ class BuiltSite:
 def _mkdocs_build(site_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": ""}
     return subprocess.run(
-        [sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml", *options,
-         "--site-dir", str(site_dir)],
+        [
+            sys.executable,
+            "-m",
+            "properdocs",
+            "build",
+            "-f",
+            "mkdocs.yml",
+            *options,
+            "--site-dir",
+            str(site_dir),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -150,12 +150,18 @@ def parse(path: Path) -> Source:
             ):
                 break
             j += 1
-        body = [line[len(indent) :] if line.startswith(indent) else line for line in lines[i + 1 : j]]
-        source.blocks.append(Block(lang, "\n".join(body) + "\n", i + 1, min(j, len(lines) - 1) + 1))
+        body = [
+            line[len(indent) :] if line.startswith(indent) else line for line in lines[i + 1 : j]
+        ]
+        source.blocks.append(
+            Block(lang, "\n".join(body) + "\n", i + 1, min(j, len(lines) - 1) + 1)
+        )
         for k in range(i, min(j + 1, len(lines))):
             prose_lines[k] = ""
         if lang in FENCE_PROSE_KEYS:  # an exercise's or a figure's translated text is prose
-            for offset, line in enumerate(fence_prose("\n".join(body), FENCE_PROSE_KEYS[lang]).split("\n")):
+            for offset, line in enumerate(
+                fence_prose("\n".join(body), FENCE_PROSE_KEYS[lang]).split("\n")
+            ):
                 prose_lines[i + 1 + offset] = " " * len(indent) + line
         i = j + 1
     source.prose = blank_non_prose("\n".join(prose_lines))
@@ -184,7 +190,7 @@ EXERCISE_PROSE_KEYS = {"prompt", "hint", "solution", "text", "why"}
 # caption. Its ``text`` strings are drawn in the SVG; tests/docs/test_figures.py checks them.
 FIGURE_PROSE_KEYS = {"alt", "caption"}
 FENCE_PROSE_KEYS = {"exercise": EXERCISE_PROSE_KEYS, "figure": FIGURE_PROSE_KEYS}
-# {{answer}}, {{name}}, {{name:4}}: numbers the build computes (hooks/exercises.py), not typed.
+# {{answer}}, {{name}}, {{name:4}}: numbers the build computes (sitetools/exercises/), not typed.
 PLACEHOLDER_RE = re.compile(r"\{\{[^{}\n]*\}\}")
 
 
@@ -287,7 +293,9 @@ def math_spans(source: Source) -> list[Math]:
     offsets = _line_offsets(source.text)
     for block in source.blocks:
         if block.language == "math":
-            found.append(Math(block.text, True, offsets[block.first_line], offsets[block.first_line]))
+            found.append(
+                Math(block.text, True, offsets[block.first_line], offsets[block.first_line])
+            )
     return sorted(found, key=lambda m: m.start)
 
 

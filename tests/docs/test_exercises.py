@@ -18,22 +18,27 @@ and test_parity.py read the prose of the fences through sources.parse).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import re
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
-from .sources import DOCS, ROOT, parse, rel
+from sitetools.exercises import (
+    Exercise,
+    ExerciseError,
+    Fence,
+    evaluate,
+    fill,
+    find_fences,
+    load,
+    within,
+)
 
-_spec = importlib.util.spec_from_file_location("exercises_hook", ROOT / "hooks" / "exercises.py")
-hook = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = hook  # dataclasses look their module up
-_spec.loader.exec_module(hook)
+from .sources import DOCS, ROOT, parse, rel
 
 MINIMUM_PER_PAGE = 4
 MINIMUM_TOTAL = 30
@@ -65,12 +70,12 @@ def path_of(name: str, lang: str) -> Path:
     return DOCS / (f"{name}.md" if lang == "en" else f"{name}.es.md")
 
 
-def exercises_of(path: Path) -> list[tuple[hook.Fence, dict]]:
+def exercises_of(path: Path) -> list[tuple[Fence, Exercise]]:
     """The fences of a page, each loaded (validated) by the build's own code."""
     text = path.read_text(encoding="utf-8")
     found = []
-    for fence in hook.find_fences(text):
-        found.append((fence, hook.load(fence.body, f"{rel(path)}:{fence.start + 1}")))
+    for fence in find_fences(text):
+        found.append((fence, load(fence.body, f"{rel(path)}:{fence.start + 1}")))
     return found
 
 
@@ -122,13 +127,13 @@ def test_exercises_are_in_their_section(name: str, lang: str) -> None:
 SAME = ("id", "type", "unit", "tolerance", "values", "answer", "correct", "code")
 
 
-def _expressions(spec: dict) -> dict:
+def _expressions(spec: Exercise) -> dict:
     """Everything of an exercise that must be identical in both languages."""
-    same = {key: spec.get(key) for key in SAME}
-    same["mistakes"] = [(m.get("kind"), m.get("value")) for m in spec.get("mistakes") or []]
-    same["mistake whys"] = [m.get("why") is not None for m in spec.get("mistakes") or []]
-    same["options"] = len(spec.get("options") or [])
-    same["option whys"] = [o.get("why") is not None for o in spec.get("options") or []]
+    same = {key: getattr(spec, key, None) for key in SAME}
+    same["mistakes"] = [(m.kind, m.value) for m in getattr(spec, "mistakes", ())]
+    same["mistake whys"] = [m.why is not None for m in getattr(spec, "mistakes", ())]
+    same["options"] = len(getattr(spec, "options", ()))
+    same["option whys"] = [o.why is not None for o in getattr(spec, "options", ())]
     return same
 
 
@@ -136,8 +141,8 @@ def _expressions(spec: dict) -> dict:
 def test_both_languages_have_the_same_exercises(name: str) -> None:
     en_path, es_path = path_of(name, "en"), path_of(name, "es")
     english, spanish = exercises_of(en_path), exercises_of(es_path)
-    en_ids = [spec["id"] for _, spec in english]
-    es_ids = [spec["id"] for _, spec in spanish]
+    en_ids = [spec.id for _, spec in english]
+    es_ids = [spec.id for _, spec in spanish]
     assert en_ids == es_ids, (
         f"the exercises differ (same ids, same order in both languages):\n"
         f"  {rel(en_path)}: {en_ids}\n  {rel(es_path)}: {es_ids}"
@@ -148,24 +153,25 @@ def test_both_languages_have_the_same_exercises(name: str) -> None:
         for key in ours:
             if ours[key] != theirs[key]:
                 problems.append(
-                    f"exercise {en['id']!r}: {key} differs: {ours[key]!r} (English) "
+                    f"exercise {en.id!r}: {key} differs: {ours[key]!r} (English) "
                     f"vs {theirs[key]!r} (Spanish); only the prose is translated"
                 )
         for key in ("prompt", "hint", "solution"):
             for lang, spec in (("English", en), ("Spanish", es)):
-                if not str(spec.get(key) or "").strip():
-                    problems.append(f"exercise {en['id']!r}: no {key} in {lang}")
+                if not str(getattr(spec, key) or "").strip():
+                    problems.append(f"exercise {en.id!r}: no {key} in {lang}")
     assert not problems, f"{rel(en_path)} / {rel(es_path)}:\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("name", THEORY)
 def test_the_translation_is_not_a_copy(name: str) -> None:
-    english = dict((spec["id"], spec) for _, spec in exercises_of(path_of(name, "en")))
+    english = {spec.id: spec for _, spec in exercises_of(path_of(name, "en"))}
     copies = [
-        f"{spec['id']}.{key}"
+        f"{spec.id}.{key}"
         for _, spec in exercises_of(path_of(name, "es"))
         for key in ("prompt", "hint", "solution")
-        if spec["id"] in english and spec[key].strip() == english[spec["id"]][key].strip()
+        if spec.id in english
+        and getattr(spec, key).strip() == getattr(english[spec.id], key).strip()
     ]
     assert not copies, f"{name}: Spanish text identical to the English one: {copies}"
 
@@ -173,70 +179,72 @@ def test_the_translation_is_not_a_copy(name: str) -> None:
 # ----------------------------------------------------------------------------- values
 
 
-def _all_exercises() -> list[tuple[Path, dict]]:
+def _all_exercises() -> list[tuple[Path, Exercise | SimpleNamespace]]:
     found = []
     for path in sorted(DOCS.rglob("*.md")):
         try:
             found.extend((path, spec) for _, spec in exercises_of(path))
-        except hook.ExerciseError:
-            found.append((path, {"id": "<unreadable>", "path": path}))
+        except ExerciseError:
+            found.append((path, SimpleNamespace(id="<unreadable>", type=None, path=path)))
     return found
 
 
 EXERCISES = _all_exercises()
-EXERCISE_IDS = [f"{rel(path)}#{spec['id']}" for path, spec in EXERCISES]
+EXERCISE_IDS = [f"{rel(path)}#{spec.id}" for path, spec in EXERCISES]
 
 
 @pytest.mark.parametrize("page", sorted({path for path, _ in EXERCISES}), ids=rel)
 def test_exercises_load(page: Path) -> None:
     try:
         exercises = exercises_of(page)
-    except hook.ExerciseError as exc:
+    except ExerciseError as exc:
         pytest.fail(str(exc))
-    ids = [spec["id"] for _, spec in exercises]
+    ids = [spec.id for _, spec in exercises]
     assert len(ids) == len(set(ids)), f"{rel(page)}: duplicate exercise ids {ids}"
 
 
 @pytest.mark.parametrize(("page", "spec"), EXERCISES, ids=EXERCISE_IDS)
-def test_expressions_evaluate(page: Path, spec: dict) -> None:
-    if spec["id"] == "<unreadable>":
+def test_expressions_evaluate(page: Path, spec: Exercise) -> None:
+    if spec.id == "<unreadable>":
         pytest.skip("see test_exercises_load")
     lang = "es" if page.name.endswith(".es.md") else "en"
     where = rel(page)
     try:
-        computed = hook.evaluate(spec, where)
-        texts = [spec["prompt"], spec["hint"], spec["solution"]]
-        texts += [o["text"] for o in spec.get("options") or []]
-        texts += [o.get("why") or "" for o in spec.get("options") or []]
-        texts += [m.get("why") or "" for m in spec.get("mistakes") or []]
+        computed = evaluate(spec, where)
+        texts = [spec.prompt, spec.hint, spec.solution]
+        texts += [o.text for o in getattr(spec, "options", ())]
+        texts += [o.why or "" for o in getattr(spec, "options", ())]
+        texts += [m.why or "" for m in getattr(spec, "mistakes", ())]
         for text in texts:
-            hook.fill(text, computed, lang, f"{where}, exercise {spec['id']!r}")
-    except hook.ExerciseError as exc:
+            fill(text, computed, lang, f"{where}, exercise {spec.id!r}")
+    except ExerciseError as exc:
         pytest.fail(str(exc))
-    if spec["type"] == "numeric":
+    if spec.type == "numeric":
         assert computed.answer is not None and not math.isnan(computed.answer)
 
 
-@pytest.mark.parametrize(("page", "spec"), [e for e in EXERCISES if e[1].get("type") == "numeric"],
-                         ids=[i for i, e in zip(EXERCISE_IDS, EXERCISES) if e[1].get("type") == "numeric"])  # fmt: skip
-def test_mistakes_are_told_apart(page: Path, spec: dict) -> None:
-    computed = hook.evaluate(spec, rel(page))
-    tolerance = float(spec["tolerance"])
+NUMERIC = [(i, e) for i, e in zip(EXERCISE_IDS, EXERCISES) if e[1].type == "numeric"]
+
+
+@pytest.mark.parametrize(("page", "spec"), [e for _, e in NUMERIC], ids=[i for i, _ in NUMERIC])
+def test_mistakes_are_told_apart(page: Path, spec: Exercise) -> None:
+    computed = evaluate(spec, rel(page))
+    tolerance = float(spec.tolerance)
     problems = []
     for mistake in computed.mistakes:
-        if hook.within(mistake["value"], computed.answer, tolerance):
+        if within(mistake.value, computed.answer, tolerance):
             problems.append(
-                f"the {mistake['kind']!r} mistake ({mistake['value']!r}) is within ±{tolerance} "
+                f"the {mistake.kind!r} mistake ({mistake.value!r}) is within ±{tolerance} "
                 f"of the answer ({computed.answer!r}): the reader would be told both"
             )
     for i, first in enumerate(computed.mistakes):
         for second in computed.mistakes[i + 1 :]:
-            if hook.within(first["value"], second["value"], tolerance):
+            if within(first.value, second.value, tolerance):
                 problems.append(
-                    f"the {first['kind']!r} and {second['kind']!r} mistakes are within ±{tolerance} "
+                    f"the {first.kind!r} and {second.kind!r} mistakes are within ±{tolerance} "
                     "of each other: only the first would ever be explained"
                 )
-    assert not problems, f"{rel(page)}, exercise {spec['id']!r}:\n  " + "\n  ".join(problems)
+    assert not problems, f"{rel(page)}, exercise {spec.id!r}:\n  " + "\n  ".join(problems)
 
 
 # ----------------------------------------------------------------------------- the site
@@ -251,10 +259,13 @@ def test_exercises_are_rendered(site: Path, name: str, lang: str) -> None:
     html = built.read_text(encoding="utf-8")
     assert "\u27e6" not in html, f"{rel(source)}: the build's markers were left in the page"
     rendered = re.findall(r'<div class="exercise" id="exercise-([a-z0-9-]+)"', html)
-    assert rendered == [spec["id"] for spec in specs], f"{rel(source)}: rendered {rendered}"
-    for spec, data in zip(specs, re.findall(r'<script type="application/json" class="exercise-data">(.*?)</script>', html)):
+    assert rendered == [spec.id for spec in specs], f"{rel(source)}: rendered {rendered}"
+    for spec, data in zip(
+        specs,
+        re.findall(r'<script type="application/json" class="exercise-data">(.*?)</script>', html),
+    ):
         data = json.loads(data)
-        assert data["id"] == spec["id"] and data["type"] == spec["type"]
+        assert data["id"] == spec.id and data["type"] == spec.type
     if specs:
         assert html.count('class="exercises-progress"') == 1
     assert not re.search(r"\{\{[^}]*\}\}", html), f"{rel(source)}: a placeholder was left unfilled"
@@ -266,4 +277,4 @@ def test_parse_sees_exercise_prose() -> None:
     prose = parse(page).prose
     assert "tolerance: 0.001" not in prose and "answer: entropy(" not in prose
     spec = exercises_of(page)[0][1]
-    assert spec["prompt"].split("\n")[0].strip() in prose
+    assert spec.prompt.split("\n")[0].strip() in prose

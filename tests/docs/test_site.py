@@ -109,7 +109,11 @@ class _Parser(HTMLParser):
                 self.page.ids.add(a[key])
         if "katex" in a.get("class", "").split():
             self.page.katex_spans += 1
-        extra = {"rel": a.get("rel", ""), "cls": a.get("class", ""), "hreflang": a.get("hreflang", "")}
+        extra = {
+            "rel": a.get("rel", ""),
+            "cls": a.get("class", ""),
+            "hreflang": a.get("hreflang", ""),
+        }
         for attr in ("href", "src", "poster", "data", "action", "formaction", "background"):
             if attr in a:
                 self.page.refs.append(Ref(tag, attr, a[attr].strip(), **extra))
@@ -270,9 +274,7 @@ def test_language_switcher_points_at_twin(site: Path, html_file: str) -> None:
 def test_katex_is_shipped_and_used(site: Path) -> None:
     css = site / "assets/katex/katex.min.css"
     assert css.is_file(), "assets/katex/katex.min.css missing from the site"
-    fonts = {
-        m[2] for m in CSS_URL_RE.finditer(css.read_text(encoding="utf-8")) if m[2]
-    }
+    fonts = {m[2] for m in CSS_URL_RE.finditer(css.read_text(encoding="utf-8")) if m[2]}
     assert fonts, "katex.min.css references no fonts?"
     missing = sorted(f for f in fonts if not (css.parent / f).is_file())
     assert not missing, f"KaTeX fonts missing from the site: {missing}"
@@ -283,7 +285,11 @@ def test_katex_is_shipped_and_used(site: Path) -> None:
         if SITE_URL + "assets/katex/katex.min.css" not in sheets:
             problems.append(f"{html_file}: does not link assets/katex/katex.min.css")
         scripts = [r.url for r in page.refs if r.tag == "script"]
-        problems += [f"{html_file}: ships math JS {s}" for s in scripts if re.search(r"katex|mathjax", s, re.I)]
+        problems += [
+            f"{html_file}: ships math JS {s}"
+            for s in scripts
+            if re.search(r"katex|mathjax", s, re.I)
+        ]
     notation = parse_html(site / "notation/index.html")
     if notation.katex_spans == 0:
         problems.append("notation/index.html has math but no KaTeX output")

@@ -53,7 +53,9 @@ def test_snippet_shape(snippet: Path) -> None:
         line = source.blocks[0].first_line + 1 + example.lineno
         for token in tokenize.generate_tokens(io.StringIO(example.source).readline):
             if token.type == tokenize.COMMENT and not re.match(r"#\s*doctest:", token.string):
-                problems.append(f"{rel(snippet)}:{line}: no comments in snippets: {token.string!r}")
+                problems.append(
+                    f"{rel(snippet)}:{line}: no comments in snippets: {token.string!r}"
+                )
         words = set(re.findall(r"[A-Za-z_]+", OUTPUT_NUMBER_RE.sub(" ", example.want)))
         if words - REPR_WORDS:
             problems.append(

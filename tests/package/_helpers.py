@@ -67,8 +67,9 @@ def distributions(draw, *, min_size: int = 1, max_size: int = 24, zeros: bool = 
 
 
 @st.composite
-def distribution_pairs(draw, *, min_size: int = 1, max_size: int = 24, zeros: bool = True,
-                       q_covers_p: bool = False):
+def distribution_pairs(
+    draw, *, min_size: int = 1, max_size: int = 24, zeros: bool = True, q_covers_p: bool = False
+):
     """Two distributions with the same number of outcomes.
 
     With ``q_covers_p`` the model is positive wherever the truth is, so D(P||Q) is finite.
@@ -89,8 +90,15 @@ def joint_tables(draw, *, max_side: int = 6, zeros: bool = True):
 
 
 @st.composite
-def logit_vectors(draw, *, min_size: int = 1, max_size: int = 30, bound: float = 30.0,
-                  masks: bool = True, n: int | None = None):
+def logit_vectors(
+    draw,
+    *,
+    min_size: int = 1,
+    max_size: int = 30,
+    bound: float = 30.0,
+    masks: bool = True,
+    n: int | None = None,
+):
     """Finite logits in [-bound, bound], some entries -inf (masked) but never all of them."""
     if n is None:
         n = draw(st.integers(min_size, max_size))
@@ -104,6 +112,7 @@ def logit_vectors(draw, *, min_size: int = 1, max_size: int = 30, bound: float =
 
 
 # ------------------------------------------------------ float64 references
+
 
 def ref_log_softmax(x, axis: int = -1) -> np.ndarray:
     """Stable float64 log-softmax; -inf logits give -inf."""
@@ -131,8 +140,9 @@ def ref_kl_from_logits(a, b, axis: int = -1) -> np.ndarray:
     return (np.where(support, p, 0.0) * diff).sum(axis=axis)
 
 
-def ref_cross_entropy_from_logits(x, target, *, label_smoothing: float = 0.0,
-                                  ignore_index: int | None = None) -> np.ndarray:
+def ref_cross_entropy_from_logits(
+    x, target, *, label_smoothing: float = 0.0, ignore_index: int | None = None
+) -> np.ndarray:
     """Per-row loss (ignored rows give 0), torch's eps/K label-smoothing convention."""
     lp = ref_log_softmax(x)
     k = lp.shape[-1]

@@ -91,8 +91,9 @@ def test_negative_entries_are_rejected_even_with_normalize():
 
 @pytest.mark.parametrize("fn", PAIRWISE, ids=_name)
 def test_shape_mismatch(fn):
-    with pytest.raises(ValueError, match="p and q must have the same number of outcomes, "
-                                         "got 2 and 3"):
+    with pytest.raises(
+        ValueError, match="p and q must have the same number of outcomes, got 2 and 3"
+    ):
         fn([0.5, 0.5], [0.2, 0.3, 0.5])
     with pytest.raises(ValueError, match="p and q have incompatible batch shapes"):
         fn(np.full((2, 3), 1 / 3), np.full((4, 3), 1 / 3))
@@ -110,8 +111,9 @@ def test_axis_out_of_range_or_not_an_integer(fn):
 
 
 @pytest.mark.parametrize("fn", [entropy, *PAIRWISE], ids=_name)
-@pytest.mark.parametrize("axis", [(0,), (0, 1), (-2, -1), [0], "0", None, np.float64(0.0),
-                                  np.bool_(False)])
+@pytest.mark.parametrize(
+    "axis", [(0,), (0, 1), (-2, -1), [0], "0", None, np.float64(0.0), np.bool_(False)]
+)
 def test_axis_must_be_one_integer(fn, axis):
     """Regression: a tuple reached the joint-table branch and silently reduced over the
     last two axes (here the batch and the outcomes, summing to 2: a misleading error, and
@@ -130,9 +132,11 @@ def test_numpy_integer_axes_are_accepted(fn, axis):
     np.testing.assert_array_equal(fn(*args, axis=axis), fn(*(a.T for a in args)))
 
 
-@pytest.mark.parametrize("fn,args", [(entropy, (GOOD,)), *[(f, (GOOD, GOOD)) for f in PAIRWISE],
-                                     *[(f, (TABLE,)) for f in JOINT]],
-                         ids=[_name(f) for f in (entropy, *PAIRWISE, *JOINT)])
+@pytest.mark.parametrize(
+    "fn,args",
+    [(entropy, (GOOD,)), *[(f, (GOOD, GOOD)) for f in PAIRWISE], *[(f, (TABLE,)) for f in JOINT]],
+    ids=[_name(f) for f in (entropy, *PAIRWISE, *JOINT)],
+)
 def test_normalize_must_be_a_bool(fn, args):
     """Regression: normalize="no" (truthy) silently rescaled the input."""
     for flag in ("no", 1, 0, None, [True]):
@@ -198,6 +202,7 @@ def test_non_real_base_is_a_type_error(fn, args, base):
 
 # --------------------------------------------------------------- joint
 
+
 @pytest.mark.parametrize("fn", JOINT, ids=_name)
 def test_joint_validation(fn):
     with pytest.raises(ValueError, match="joint must be a 2-D joint table"):
@@ -222,6 +227,7 @@ def test_joint_validation(fn):
 
 # ----------------------------------------------------------- ragged lists
 
+
 @pytest.mark.parametrize("fn", [entropy, *PAIRWISE, *JOINT], ids=_name)
 def test_ragged_lists_name_the_argument(fn):
     """Regression: the joint functions called np.shape first, whose numpy error named
@@ -242,6 +248,7 @@ def test_ragged_lists_name_the_argument(fn):
 
 # ---------------------------------------------------------- tolerance
 
+
 def test_float32_softmax_output_of_length_32000_passes():
     rng = np.random.default_rng(0)
     for scale in (0.1, 1.0, 5.0, 20.0):
@@ -257,8 +264,9 @@ def test_float32_softmax_output_of_length_32000_passes():
         assert np.isfinite(js_divergence(p, q)).all()
         # and the float32 results agree with the float64 computation
         # (float32 probabilities near 1 carry an absolute error of ~6e-8)
-        np.testing.assert_allclose(h, entropy_from_logits(logits.astype(np.float64)),
-                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            h, entropy_from_logits(logits.astype(np.float64)), rtol=1e-5, atol=1e-6
+        )
 
 
 def test_long_float64_softmax_outputs_pass():
@@ -312,10 +320,19 @@ TOL_IDS = [_name(f) for f, _ in ALL_WITH_TOL]
 
 
 @pytest.mark.parametrize("fn,args", ALL_WITH_TOL, ids=TOL_IDS)
-@pytest.mark.parametrize("tol,exc", [(-1e-9, ValueError), (-0.0 - 1.0, ValueError),
-                                     (math.nan, ValueError), (math.inf, ValueError),
-                                     (True, TypeError), ("1e-6", TypeError), ([1e-6], TypeError),
-                                     (1j, TypeError)])
+@pytest.mark.parametrize(
+    "tol,exc",
+    [
+        (-1e-9, ValueError),
+        (-0.0 - 1.0, ValueError),
+        (math.nan, ValueError),
+        (math.inf, ValueError),
+        (True, TypeError),
+        ("1e-6", TypeError),
+        ([1e-6], TypeError),
+        (1j, TypeError),
+    ],
+)
 def test_invalid_tol(fn, args, tol, exc):
     with pytest.raises(exc, match="^tol must be"):
         fn(*args, tol=tol)
@@ -330,9 +347,13 @@ def test_tol_accepts_a_widened_float32_softmax(fn, args):
     bad = (off,) + args[1:]
     name = "joint" if fn in JOINT else "p"
     where = "over its last two axes" if fn in JOINT else "along axis -1"
-    with pytest.raises(ValueError, match=(
+    with pytest.raises(
+        ValueError,
+        match=(
             rf"^{name} does not sum to 1 {where} \(a sum of 1\.0000003, tolerance 7\.1e-15\); "
-            r"it looks like a float32 softmax: pass tol=1e-6, or normalize=True to rescale it$")):
+            r"it looks like a float32 softmax: pass tol=1e-6, or normalize=True to rescale it$"
+        ),
+    ):
         fn(*bad)
     assert np.isfinite(fn(*bad, tol=1e-6))
     assert fn(*bad, tol=np.float32(1e-6)) == fn(*bad, tol=1e-6)
@@ -366,7 +387,8 @@ def test_tol_zero_and_the_hint_only_when_it_helps():
 
 def test_normalize_true_skips_the_sum_check():
     assert entropy([0.5, 0.6], normalize=True) == pytest.approx(
-        -(5 / 11 * math.log(5 / 11) + 6 / 11 * math.log(6 / 11)), rel=1e-14)
+        -(5 / 11 * math.log(5 / 11) + 6 / 11 * math.log(6 / 11)), rel=1e-14
+    )
 
 
 def test_float16_distributions_pass_the_sum_check():
@@ -409,12 +431,15 @@ LOGIT_IDS = [f"{_name(f)}-{n}" for f, _, n in LOGIT_FUNCTIONS]
 
 
 @pytest.mark.parametrize("fn,make,name", LOGIT_FUNCTIONS, ids=LOGIT_IDS)
-@pytest.mark.parametrize("bad,match", [
-    ([[0.0, np.nan, 1.0]], "contains NaN"),
-    ([[0.0, np.inf, 1.0]], r"contains \+inf"),
-    ([[0.0, 1.0, 2.0], [-np.inf, -np.inf, -np.inf]], "has a row that is -inf everywhere"),
-    ([[np.nan, -np.inf, np.inf]], "contains NaN"),
-])
+@pytest.mark.parametrize(
+    "bad,match",
+    [
+        ([[0.0, np.nan, 1.0]], "contains NaN"),
+        ([[0.0, np.inf, 1.0]], r"contains \+inf"),
+        ([[0.0, 1.0, 2.0], [-np.inf, -np.inf, -np.inf]], "has a row that is -inf everywhere"),
+        ([[np.nan, -np.inf, np.inf]], "contains NaN"),
+    ],
+)
 def test_bad_logits(fn, make, name, bad, match):
     x = np.array(bad)
     with pytest.raises(ValueError, match=f"^{name} {match}"):
@@ -426,8 +451,11 @@ def test_bad_logits(fn, make, name, bad, match):
 @pytest.mark.parametrize("fn,make,name", LOGIT_FUNCTIONS, ids=LOGIT_IDS)
 def test_empty_and_scalar_logits(fn, make, name):
     # No classes is an error; an empty batch is not (torch's meaning, see test_logits_features).
-    with pytest.raises(ValueError, match=r"^logits(_p|_q)? has no classes along axis -1 "
-                                         r"\(shape \(2, 0\)\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"^logits(_p|_q)? has no classes along axis -1 "
+        r"\(shape \(2, 0\)\)",
+    ):
         fn(*make(np.zeros((2, 0))))
     if fn in (softmax, log_softmax, entropy_from_logits):
         assert np.shape(fn(np.zeros((0, 3)))) in ((0, 3), (0,))
@@ -445,38 +473,55 @@ def test_logits_axis_validation(fn):
 
 def test_kl_from_logits_shape_mismatch():
     # batch dimensions broadcast now; the class counts must still agree
-    with pytest.raises(ValueError, match=r"logits_p and logits_q must have the same number "
-                                         r"of classes along axis -1, got 2 and 3"):
+    with pytest.raises(
+        ValueError,
+        match=r"logits_p and logits_q must have the same number "
+        r"of classes along axis -1, got 2 and 3",
+    ):
         kl_divergence_from_logits([0.0, 0.0], [0.0, 0.0, 0.0])
     with pytest.raises(ValueError, match="same number of dimensions"):
         kl_divergence_from_logits(np.zeros((2, 3)), np.zeros(3))
 
 
-@pytest.mark.parametrize("temperature,exc", [
-    (0, ValueError), (-1.0, ValueError), (math.inf, ValueError), (math.nan, ValueError),
-    (True, TypeError), ("1", TypeError), (None, TypeError),
-])
+@pytest.mark.parametrize(
+    "temperature,exc",
+    [
+        (0, ValueError),
+        (-1.0, ValueError),
+        (math.inf, ValueError),
+        (math.nan, ValueError),
+        (True, TypeError),
+        ("1", TypeError),
+        (None, TypeError),
+    ],
+)
 def test_softmax_temperature_validation(temperature, exc):
     with pytest.raises(exc, match="temperature must be"):
         softmax([0.0, 1.0], temperature=temperature)
 
 
-@pytest.mark.parametrize("smoothing,exc,match", [
-    (-0.1, ValueError, r"label_smoothing must be in \[0, 1\], got -0.1"),
-    (1.1, ValueError, r"label_smoothing must be in \[0, 1\], got 1.1"),
-    (math.nan, ValueError, r"label_smoothing must be in \[0, 1\]"),
-    (math.inf, ValueError, r"label_smoothing must be in \[0, 1\]"),
-    (True, TypeError, "label_smoothing must be a real number"),
-    ("0.1", TypeError, "label_smoothing must be a real number"),
-])
+@pytest.mark.parametrize(
+    "smoothing,exc,match",
+    [
+        (-0.1, ValueError, r"label_smoothing must be in \[0, 1\], got -0.1"),
+        (1.1, ValueError, r"label_smoothing must be in \[0, 1\], got 1.1"),
+        (math.nan, ValueError, r"label_smoothing must be in \[0, 1\]"),
+        (math.inf, ValueError, r"label_smoothing must be in \[0, 1\]"),
+        (True, TypeError, "label_smoothing must be a real number"),
+        ("0.1", TypeError, "label_smoothing must be a real number"),
+    ],
+)
 def test_label_smoothing_validation(smoothing, exc, match):
     with pytest.raises(exc, match=match):
         cross_entropy_from_logits(LOGITS, [0], label_smoothing=smoothing)
 
 
 def test_target_validation():
-    with pytest.raises(ValueError, match=r"target has class indices outside \[0, 3\): "
-                                         r"3 at index \(0,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"target has class indices outside \[0, 3\): "
+        r"3 at index \(0,\)",
+    ):
         cross_entropy_from_logits(LOGITS, [3])
     with pytest.raises(ValueError, match=r"outside \[0, 3\): -1 at index \(1, 0\)"):
         cross_entropy_from_logits(np.zeros((2, 1, 3)), [[0], [-1]])
@@ -484,24 +529,31 @@ def test_target_validation():
         cross_entropy_from_logits(LOGITS, [-100])  # ignore_index defaults to None
     with pytest.raises(ValueError, match="outside"):
         perplexity(LOGITS, [5])
-    with pytest.raises(ValueError, match=r"target must hold one class index per row, with the "
-                                         r"logits' shape without the class axis, \(1,\).*"
-                                         r"got shape \(2,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"target must hold one class index per row, with the "
+        r"logits' shape without the class axis, \(1,\).*"
+        r"got shape \(2,\)",
+    ):
         cross_entropy_from_logits(LOGITS, [0, 1])
     with pytest.raises(ValueError, match="target must hold one class index per row"):
         cross_entropy_from_logits(LOGITS, 0)
 
 
-@pytest.mark.parametrize("target,match", [
-    ([0.0], "float64"),
-    (np.array([1.0], dtype=np.float32), "float32"),
-    ([True], "bool"),
-    (["0"], "<U1"),
-    ([1 + 0j], "complex"),
-])
+@pytest.mark.parametrize(
+    "target,match",
+    [
+        ([0.0], "float64"),
+        (np.array([1.0], dtype=np.float32), "float32"),
+        ([True], "bool"),
+        (["0"], "<U1"),
+        ([1 + 0j], "complex"),
+    ],
+)
 def test_non_integer_targets_are_type_errors(target, match):
-    with pytest.raises(TypeError, match=f"target must hold integer class indices, got dtype "
-                                        f".*{match}"):
+    with pytest.raises(
+        TypeError, match=f"target must hold integer class indices, got dtype .*{match}"
+    ):
         cross_entropy_from_logits(LOGITS, target)
 
 
@@ -521,8 +573,13 @@ def test_every_target_ignored_with_mean_is_an_error():
     with pytest.raises(ValueError, match="every target equals ignore_index"):
         perplexity(np.zeros((3, 4)), [-100] * 3, ignore_index=-100)
     # sum and none are defined
-    assert cross_entropy_from_logits(np.zeros((3, 4)), [-100] * 3, ignore_index=-100,
-                                     reduction="sum") == 0.0
+    assert (
+        cross_entropy_from_logits(np.zeros((3, 4)), [-100] * 3, ignore_index=-100, reduction="sum")
+        == 0.0
+    )
     np.testing.assert_array_equal(
-        cross_entropy_from_logits(np.zeros((3, 4)), [-100] * 3, ignore_index=-100,
-                                  reduction="none"), [0.0, 0.0, 0.0])
+        cross_entropy_from_logits(
+            np.zeros((3, 4)), [-100] * 3, ignore_index=-100, reduction="none"
+        ),
+        [0.0, 0.0, 0.0],
+    )

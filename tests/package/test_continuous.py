@@ -51,11 +51,12 @@ def mixture_logpdf(x: float, weights, means, stds) -> float:
 
 def quad_kl(log_p, log_q, lower=-math.inf, upper=math.inf) -> float:
     """D(P||Q) over [lower, upper] by scipy's QUADPACK, from log-densities."""
+
     def integrand(x):
         lp = log_p(x)
         return math.exp(lp) * (lp - log_q(x))
-    value, error = integrate.quad(integrand, lower, upper, epsabs=1e-13, epsrel=1e-12,
-                                  limit=500)
+
+    value, error = integrate.quad(integrand, lower, upper, epsabs=1e-13, epsrel=1e-12, limit=500)
     assert error < 1e-9
     return value
 
@@ -78,12 +79,15 @@ def log_broad(x):
 
 # --------------------------------------------------------- Gaussian closed form
 
+
 def test_gaussian_kl_hand_values():
     assert kl_divergence_gaussian(0.0, 1.0, 1.0, 1.0) == pytest.approx(0.5, rel=1e-15)
     assert kl_divergence_gaussian(0.0, 1.0, 0.0, 2.0) == pytest.approx(
-        math.log(2) + 1 / 8 - 1 / 2, rel=1e-14)
+        math.log(2) + 1 / 8 - 1 / 2, rel=1e-14
+    )
     assert kl_divergence_gaussian(0.0, 2.0, 0.0, 1.0) == pytest.approx(
-        -math.log(2) + 4 / 2 - 1 / 2, rel=1e-14)
+        -math.log(2) + 4 / 2 - 1 / 2, rel=1e-14
+    )
     assert kl_divergence_gaussian(3.0, 1.0, 0.0, 1.0, base=2) == pytest.approx(4.5 / LN2)
     assert kl_divergence_gaussian(1.3, 0.4, 1.3, 0.4) == 0.0
 
@@ -94,8 +98,7 @@ def test_gaussian_kl_against_quad(seed):
     mp, mq = rng.normal(0, 2, 2)
     sp, sq = rng.uniform(0.3, 3, 2)
     expected = quad_kl(lambda x: normal_logpdf(x, mp, sp), lambda x: normal_logpdf(x, mq, sq))
-    assert kl_divergence_gaussian(mp, sp, mq, sq) == pytest.approx(expected, rel=1e-9,
-                                                                   abs=1e-12)
+    assert kl_divergence_gaussian(mp, sp, mq, sq) == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
 def test_gaussian_kl_broadcasts_and_types():
@@ -129,10 +132,30 @@ def decimal_gaussian_kl(mp, sp, mq, sq) -> Decimal:
         return spread + ((mp - mq) / sq) ** 2 / 2
 
 
-EXTREME_STDS = [5e-324, 1e-310, 1e-300, 1e-200, 1e-100, 1e-8, 1.0, 3.7, 1e8, 1e100, 1e200,
-                1e300, 1.7e308]
-EXTREME_MEANS = [(0.0, 0.0), (0.0, 2.5), (1e-300, 0.0), (1e300, -1e300), (-1e100, 1e100),
-                 (1.5e308, -1.5e308), (1e300, 1e300 * (1 + 2.0**-50))]
+EXTREME_STDS = [
+    5e-324,
+    1e-310,
+    1e-300,
+    1e-200,
+    1e-100,
+    1e-8,
+    1.0,
+    3.7,
+    1e8,
+    1e100,
+    1e200,
+    1e300,
+    1.7e308,
+]
+EXTREME_MEANS = [
+    (0.0, 0.0),
+    (0.0, 2.5),
+    (1e-300, 0.0),
+    (1e300, -1e300),
+    (-1e100, 1e100),
+    (1.5e308, -1.5e308),
+    (1e300, 1e300 * (1 + 2.0**-50)),
+]
 FLOAT_MAX = Decimal(np.finfo(np.float64).max)
 FLOAT_TINY = Decimal(np.finfo(np.float64).tiny)
 
@@ -158,7 +181,8 @@ def test_gaussian_kl_at_extreme_scales_matches_high_precision():
         assert_matches_decimal(got, mp, sp, mq, sq)
     with no_runtime_warnings():
         assert kl_divergence_gaussian(0.0, 1e-200, 0.0, 1e200) == pytest.approx(
-            400 * math.log(10) - 0.5, rel=1e-15)
+            400 * math.log(10) - 0.5, rel=1e-15
+        )
         assert kl_divergence_gaussian(0.0, 1e300, 0.0, 1e-300) == np.inf
         assert kl_divergence_gaussian(1e300, 1.0, -1e300, 1.0) == np.inf
         # z = 1.8e154: z**2 overflows, z**2 / 2 does not
@@ -192,6 +216,7 @@ def test_gaussian_kl_shapes_that_do_not_broadcast_are_named():
 
 # --------------------------------------------------------------------- on a grid
 
+
 def test_grid_demo_value():
     p = GaussianMixture(*BIMODAL)
     q = Gaussian(*BROAD)
@@ -207,13 +232,16 @@ def test_grid_demo_value():
     assert round(float(reverse), 3) == 1.243
     # the trapezoid rule agrees with adaptive integration of the truncated densities
     assert forward == pytest.approx(
-        kl_divergence_continuous(p, q, lower=-6, upper=6, normalize=True), rel=1e-7)
+        kl_divergence_continuous(p, q, lower=-6, upper=6, normalize=True), rel=1e-7
+    )
     assert reverse == pytest.approx(
-        kl_divergence_continuous(q, p, lower=-6, upper=6, normalize=True), rel=1e-7)
+        kl_divergence_continuous(q, p, lower=-6, upper=6, normalize=True), rel=1e-7
+    )
     # a grid that holds both densities needs no renormalising, and gives the whole-line value
     x = np.linspace(-12.0, 12.0, 8001)
     assert kl_divergence_on_grid(p.pdf(x), q.pdf(x), x) == pytest.approx(
-        kl_divergence_continuous(p, q), rel=1e-9)
+        kl_divergence_continuous(p, q), rel=1e-9
+    )
 
 
 def test_grid_is_the_trapezoid_rule_of_rel_entr(rng):
@@ -223,8 +251,7 @@ def test_grid_is_the_trapezoid_rule_of_rel_entr(rng):
     p_n, q_n = p / integrate.trapezoid(p, x), q / integrate.trapezoid(q, x)
     expected = integrate.trapezoid(special.rel_entr(p_n, q_n), x)
     assert kl_divergence_on_grid(p_n, q_n, x) == pytest.approx(expected, rel=1e-13)
-    assert kl_divergence_on_grid(p_n, q_n, x, base=2) == pytest.approx(expected / LN2,
-                                                                       rel=1e-13)
+    assert kl_divergence_on_grid(p_n, q_n, x, base=2) == pytest.approx(expected / LN2, rel=1e-13)
     assert kl_divergence_on_grid(p, q, x, normalize=True) == pytest.approx(expected, rel=1e-13)
 
 
@@ -233,7 +260,8 @@ def test_grid_converges_to_the_closed_form():
     p = stats.norm.pdf(x, 0.5, 1.2)
     q = stats.norm.pdf(x, -0.3, 1.7)
     assert kl_divergence_on_grid(p, q, x) == pytest.approx(
-        kl_divergence_gaussian(0.5, 1.2, -0.3, 1.7), rel=1e-6)
+        kl_divergence_gaussian(0.5, 1.2, -0.3, 1.7), rel=1e-6
+    )
 
 
 def test_grid_batches_zeros_and_infinities():
@@ -244,7 +272,7 @@ def test_grid_batches_zeros_and_infinities():
     with no_runtime_warnings():
         out = kl_divergence_on_grid(p, q, x)
     assert out.shape == (3,)
-    assert out[0] == np.inf          # p > 0 = q at x = 1
+    assert out[0] == np.inf  # p > 0 = q at x = 1
     f = [0.0, 2 * math.log(2), 2 * math.log(4), 0.0, 0.0]  # p = 0 where q = 0: no term
     assert out[1] == pytest.approx(integrate.trapezoid(f, x), rel=1e-14)
     assert out[2] == np.inf
@@ -272,17 +300,19 @@ def test_grid_with_subnormal_density_is_finite():
 
 def test_grid_refuses_densities_that_do_not_integrate_to_one():
     """Regression: half a density against the whole one gave -log(2) / 2 < 0."""
-    with pytest.raises(ValueError, match=r"p integrates to 0\.5 over the grid \[0\.0, 1\.0\] "
-                                         r"by the trapezoid rule, not to 1 \(tolerance 1e-06\)"
-                                         ".*pass normalize=True"):
+    with pytest.raises(
+        ValueError,
+        match=r"p integrates to 0\.5 over the grid \[0\.0, 1\.0\] "
+        r"by the trapezoid rule, not to 1 \(tolerance 1e-06\)"
+        ".*pass normalize=True",
+    ):
         kl_divergence_on_grid([0.5, 0.5], [1.0, 1.0], [0.0, 1.0])
     with pytest.raises(ValueError, match=r"q integrates to 2 over the grid"):
         kl_divergence_on_grid([1.0, 1.0], [2.0, 2.0], [0.0, 1.0])
     assert kl_divergence_on_grid([0.5, 0.5], [1.0, 1.0], [0.0, 1.0], normalize=True) == 0.0
     # in a batch, the row furthest from 1 is the one reported
     with pytest.raises(ValueError, match=r"p integrates to 0\.9 over the grid"):
-        kl_divergence_on_grid([[1.0, 1.0], [0.9, 0.9], [1.0, 1.0 + 1e-7]], [1.0, 1.0],
-                              [0.0, 1.0])
+        kl_divergence_on_grid([[1.0, 1.0], [0.9, 0.9], [1.0, 1.0 + 1e-7]], [1.0, 1.0], [0.0, 1.0])
 
 
 def test_grid_within_the_tolerance_is_used_as_given_and_never_negative():
@@ -290,8 +320,9 @@ def test_grid_within_the_tolerance_is_used_as_given_and_never_negative():
     p = np.full(11, 1.0 - 5e-7)  # mass 1 - 5e-7: accepted, and D = (1 - eps) log(1 - eps) < 0
     with no_runtime_warnings():
         assert kl_divergence_on_grid(p, np.ones(11), x) == 0.0
-    assert kl_divergence_on_grid(p, np.ones(11), x, normalize=True) == pytest.approx(0.0,
-                                                                                     abs=1e-15)
+    assert kl_divergence_on_grid(p, np.ones(11), x, normalize=True) == pytest.approx(
+        0.0, abs=1e-15
+    )
 
 
 def test_grid_normalize_gives_the_discrete_divergence_of_the_trapezoid_weights(rng):
@@ -305,27 +336,46 @@ def test_grid_normalize_gives_the_discrete_divergence_of_the_trapezoid_weights(r
     np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize("call,exc,match", [
-    (lambda: kl_divergence_on_grid([1, 1], [1, 1], [[0, 1], [2]]), ValueError, "x is ragged"),
-    (lambda: kl_divergence_on_grid([[1, 1], [1]], [1, 1], [0, 1]), ValueError, "p is ragged"),
-    (lambda: kl_divergence_on_grid([True, True], [1, 1], [0, 1]), TypeError,
-     "p must hold real numbers, got booleans"),
-    (lambda: kl_divergence_on_grid([1, 1], [1 + 0j, 1], [0, 1]), TypeError,
-     "q must hold real numbers, got dtype complex128"),
-    (lambda: kl_divergence_on_grid([1, 1], [1, 1], ["0", "1"]), TypeError,
-     "x must hold real numbers"),
-    (lambda: kl_divergence_on_grid(np.ones((3, 2)), np.ones((2, 2)), [0, 1]), ValueError,
-     r"p and q have batch shapes \(3,\) and \(2,\), which do not broadcast"),
-    (lambda: kl_divergence_on_grid([1, 1], [1, 1], [0, 1], normalize="yes"), TypeError,
-     "normalize must be True or False"),
-    (lambda: kl_divergence_on_grid([1, 1], [1, 1], [0, 1], base=1.0), ValueError, "base"),
-])
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (lambda: kl_divergence_on_grid([1, 1], [1, 1], [[0, 1], [2]]), ValueError, "x is ragged"),
+        (lambda: kl_divergence_on_grid([[1, 1], [1]], [1, 1], [0, 1]), ValueError, "p is ragged"),
+        (
+            lambda: kl_divergence_on_grid([True, True], [1, 1], [0, 1]),
+            TypeError,
+            "p must hold real numbers, got booleans",
+        ),
+        (
+            lambda: kl_divergence_on_grid([1, 1], [1 + 0j, 1], [0, 1]),
+            TypeError,
+            "q must hold real numbers, got dtype complex128",
+        ),
+        (
+            lambda: kl_divergence_on_grid([1, 1], [1, 1], ["0", "1"]),
+            TypeError,
+            "x must hold real numbers",
+        ),
+        (
+            lambda: kl_divergence_on_grid(np.ones((3, 2)), np.ones((2, 2)), [0, 1]),
+            ValueError,
+            r"p and q have batch shapes \(3,\) and \(2,\), which do not broadcast",
+        ),
+        (
+            lambda: kl_divergence_on_grid([1, 1], [1, 1], [0, 1], normalize="yes"),
+            TypeError,
+            "normalize must be True or False",
+        ),
+        (lambda: kl_divergence_on_grid([1, 1], [1, 1], [0, 1], base=1.0), ValueError, "base"),
+    ],
+)
 def test_grid_validation_names_the_argument(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
 
 
 # ------------------------------------------------------- adaptive integration
+
 
 def test_continuous_demo_values_over_the_window():
     p, q = GaussianMixture(*BIMODAL), Gaussian(*BROAD)
@@ -340,10 +390,8 @@ def test_continuous_demo_values_over_the_window():
     assert isinstance(forward, np.float64)
     assert round(float(forward), 3) == 0.756
     assert round(float(reverse), 3) == 1.243
-    assert forward == pytest.approx(quad_kl_normalized(log_bimodal, log_broad, -6, 6),
-                                    rel=1e-9)
-    assert reverse == pytest.approx(quad_kl_normalized(log_broad, log_bimodal, -6, 6),
-                                    rel=1e-9)
+    assert forward == pytest.approx(quad_kl_normalized(log_bimodal, log_broad, -6, 6), rel=1e-9)
+    assert reverse == pytest.approx(quad_kl_normalized(log_broad, log_bimodal, -6, 6), rel=1e-9)
 
 
 def test_continuous_whole_line_both_directions():
@@ -351,13 +399,15 @@ def test_continuous_whole_line_both_directions():
     reverse = kl_divergence_continuous(q, p)
     assert round(float(reverse), 4) == 1.2438
     assert reverse == pytest.approx(quad_kl(log_broad, log_bimodal), rel=1e-9)
-    assert kl_divergence_continuous(p, q) == pytest.approx(quad_kl(log_bimodal, log_broad),
-                                                           rel=1e-9)
+    assert kl_divergence_continuous(p, q) == pytest.approx(
+        quad_kl(log_bimodal, log_broad), rel=1e-9
+    )
     assert kl_divergence_continuous(q, p, base=2) == pytest.approx(reverse / LN2, rel=1e-12)
 
 
-@pytest.mark.parametrize("lower,upper", [(-math.inf, 1.0), (0.0, math.inf), (-1.5, 4.0),
-                                         (-math.inf, -3.0), (2.0, 2.5)])
+@pytest.mark.parametrize(
+    "lower,upper", [(-math.inf, 1.0), (0.0, math.inf), (-1.5, 4.0), (-math.inf, -3.0), (2.0, 2.5)]
+)
 def test_continuous_half_infinite_and_finite_bounds(lower, upper):
     p, q = GaussianMixture(*BIMODAL), Gaussian(*BROAD)
     for a, b, la, lb in ((p, q, log_bimodal, log_broad), (q, p, log_broad, log_bimodal)):
@@ -379,10 +429,12 @@ def test_continuous_matches_the_gaussian_closed_form_far_in_the_tails():
 def test_continuous_accepts_callables_and_scipy_distributions():
     p, q = GaussianMixture(*BIMODAL), Gaussian(*BROAD)
     expected = quad_kl_normalized(log_bimodal, log_broad, -6, 6)
-    assert kl_divergence_continuous(p.pdf, q.pdf, lower=-6, upper=6,
-                                    normalize=True) == pytest.approx(expected, rel=1e-9)
+    assert kl_divergence_continuous(
+        p.pdf, q.pdf, lower=-6, upper=6, normalize=True
+    ) == pytest.approx(expected, rel=1e-9)
     assert kl_divergence_continuous(p.pdf, q.pdf) == pytest.approx(
-        quad_kl(log_bimodal, log_broad), rel=1e-9)
+        quad_kl(log_bimodal, log_broad), rel=1e-9
+    )
     # scipy frozen distributions have pdf and logpdf
     got = kl_divergence_continuous(stats.norm(0.5, 1.2), stats.norm(-0.3, 1.7))
     assert got == pytest.approx(float(kl_divergence_gaussian(0.5, 1.2, -0.3, 1.7)), rel=1e-10)
@@ -405,12 +457,14 @@ def test_continuous_is_zero_for_identical_and_inf_for_missing_support():
         # the other way round is finite: log 0.5 + 0.5 log(2 pi) + 1/6
         got = kl_divergence_continuous(uniform, stats.norm().pdf)
         # on [-1, 1], against the normal truncated there: log Z_q less
-        truncated = kl_divergence_continuous(uniform, stats.norm().pdf, lower=-1, upper=1,
-                                             normalize=True)
+        truncated = kl_divergence_continuous(
+            uniform, stats.norm().pdf, lower=-1, upper=1, normalize=True
+        )
     assert got == pytest.approx(math.log(0.5) + LOG_SQRT_2PI + 1 / 6, rel=1e-9)
     z_q = math.erf(1 / math.sqrt(2))
-    assert truncated == pytest.approx(math.log(0.5) + LOG_SQRT_2PI + 1 / 6 + math.log(z_q),
-                                      rel=1e-12)
+    assert truncated == pytest.approx(
+        math.log(0.5) + LOG_SQRT_2PI + 1 / 6 + math.log(z_q), rel=1e-12
+    )
 
 
 def test_continuous_missing_support_with_logpdf_objects_does_not_warn():
@@ -425,8 +479,11 @@ def half_normal_pdf(x):
 
 def test_continuous_refuses_densities_that_do_not_integrate_to_one():
     """Regression: half a normal density against the normal itself gave -log(2)/2 < 0."""
-    with pytest.raises(ValueError, match=r"p integrates to 0\.5 over \(-inf, inf\), not to 1 "
-                                         r"\(tolerance 1e-06\).*pass normalize=True"):
+    with pytest.raises(
+        ValueError,
+        match=r"p integrates to 0\.5 over \(-inf, inf\), not to 1 "
+        r"\(tolerance 1e-06\).*pass normalize=True",
+    ):
         kl_divergence_continuous(half_normal_pdf, Gaussian(0.0, 1.0))
     with pytest.raises(ValueError, match=r"q integrates to 2 over"):
         kl_divergence_continuous(Gaussian(0.0, 1.0), lambda x: 2 * stats.norm.pdf(x))
@@ -438,13 +495,16 @@ def test_continuous_refuses_densities_that_do_not_integrate_to_one():
 def test_continuous_on_a_window_was_negative():
     """Regression: N(0, 1) against N(0, 0.5^2) on [-0.5, 0.5], not renormalised, was < 0."""
     p, q = Gaussian(0.0, 1.0), Gaussian(0.0, 0.5)
-    assert quad_kl(lambda x: normal_logpdf(x, 0, 1), lambda x: normal_logpdf(x, 0, 0.5),
-                   -0.5, 0.5) < 0  # what used to be returned
+    assert (
+        quad_kl(lambda x: normal_logpdf(x, 0, 1), lambda x: normal_logpdf(x, 0, 0.5), -0.5, 0.5)
+        < 0
+    )  # what used to be returned
     with pytest.raises(ValueError, match=r"p integrates to 0\.38292492 over \[-0\.5, 0\.5\]"):
         kl_divergence_continuous(p, q, lower=-0.5, upper=0.5)
     got = kl_divergence_continuous(p, q, lower=-0.5, upper=0.5, normalize=True)
-    expected = quad_kl_normalized(lambda x: normal_logpdf(x, 0, 1),
-                                  lambda x: normal_logpdf(x, 0, 0.5), -0.5, 0.5)
+    expected = quad_kl_normalized(
+        lambda x: normal_logpdf(x, 0, 1), lambda x: normal_logpdf(x, 0, 0.5), -0.5, 0.5
+    )
     assert got > 0
     assert got == pytest.approx(expected, rel=1e-9)
 
@@ -452,10 +512,10 @@ def test_continuous_on_a_window_was_negative():
 def test_continuous_window_that_holds_the_mass_needs_no_normalize():
     p, q = GaussianMixture(*BIMODAL), Gaussian(*BROAD)
     whole = kl_divergence_continuous(q, p)
-    assert kl_divergence_continuous(q, p, lower=-30, upper=30) == pytest.approx(whole,
-                                                                                 rel=1e-12)
+    assert kl_divergence_continuous(q, p, lower=-30, upper=30) == pytest.approx(whole, rel=1e-12)
     assert kl_divergence_continuous(q, p, lower=-30, upper=30, normalize=True) == (
-        pytest.approx(whole, rel=1e-12))
+        pytest.approx(whole, rel=1e-12)
+    )
     assert kl_divergence_continuous(q, p, normalize=True) == pytest.approx(whole, rel=1e-12)
 
 
@@ -463,12 +523,18 @@ def test_continuous_window_that_holds_the_mass_needs_no_normalize():
 def test_continuous_normalize_far_in_the_tails(make):
     """On [40, 41] both masses underflow (about e^-800); the truncated divergence does not."""
     p, q = make(0.0, 1.0), make(0.5, 1.0)
-    log_zp = special.log_ndtr(-40.0) + math.log1p(-math.exp(special.log_ndtr(-41.0)
-                                                            - special.log_ndtr(-40.0)))
-    log_zq = special.log_ndtr(-39.5) + math.log1p(-math.exp(special.log_ndtr(-40.5)
-                                                            - special.log_ndtr(-39.5)))
-    expected = quad_kl(lambda x: normal_logpdf(x, 0.0, 1.0) - log_zp,
-                       lambda x: normal_logpdf(x, 0.5, 1.0) - log_zq, 40.0, 41.0)
+    log_zp = special.log_ndtr(-40.0) + math.log1p(
+        -math.exp(special.log_ndtr(-41.0) - special.log_ndtr(-40.0))
+    )
+    log_zq = special.log_ndtr(-39.5) + math.log1p(
+        -math.exp(special.log_ndtr(-40.5) - special.log_ndtr(-39.5))
+    )
+    expected = quad_kl(
+        lambda x: normal_logpdf(x, 0.0, 1.0) - log_zp,
+        lambda x: normal_logpdf(x, 0.5, 1.0) - log_zq,
+        40.0,
+        41.0,
+    )
     with no_runtime_warnings():
         got = kl_divergence_continuous(p, q, lower=40, upper=41, normalize=True)
         with pytest.raises(ValueError, match="p integrates to 0 over"):
@@ -477,24 +543,36 @@ def test_continuous_normalize_far_in_the_tails(make):
 
 
 def test_continuous_normalize_of_a_density_without_mass_is_an_error():
-    with pytest.raises(ValueError, match=r"p integrates to 0 over \[2\.0, 3\.0\], so it "
-                                         "cannot be normalized"):
-        kl_divergence_continuous(lambda x: np.where(x < 1, 1.0, 0.0), Gaussian(0.0, 1.0),
-                                 lower=2, upper=3, normalize=True)
+    with pytest.raises(
+        ValueError,
+        match=r"p integrates to 0 over \[2\.0, 3\.0\], so it "
+        "cannot be normalized",
+    ):
+        kl_divergence_continuous(
+            lambda x: np.where(x < 1, 1.0, 0.0),
+            Gaussian(0.0, 1.0),
+            lower=2,
+            upper=3,
+            normalize=True,
+        )
 
 
 def moved(mix, shift, scale):
-    return GaussianMixture(mix.weights, [shift + scale * m for m in mix.means],
-                           [scale * s for s in mix.stds])
+    return GaussianMixture(
+        mix.weights, [shift + scale * m for m in mix.means], [scale * s for s in mix.stds]
+    )
 
 
 def standardised(mix, shift, scale):
-    return GaussianMixture(mix.weights, [(m - shift) / scale for m in mix.means],
-                           [s / scale for s in mix.stds])
+    return GaussianMixture(
+        mix.weights, [(m - shift) / scale for m in mix.means], [s / scale for s in mix.stds]
+    )
 
 
-@pytest.mark.parametrize("shift,scale", [(1e6, 1.0), (0.0, 1e-6), (0.0, 1e6), (1e6, 1e-6),
-                                         (-3.0, 1e-200), (1e250, 1e245)])
+@pytest.mark.parametrize(
+    "shift,scale",
+    [(1e6, 1.0), (0.0, 1e-6), (0.0, 1e6), (1e6, 1e-6), (-3.0, 1e-200), (1e250, 1e245)],
+)
 def test_continuous_does_not_depend_on_location_or_scale(shift, scale):
     """Regression: N(1e6, 1) against N(1e6, 2^2), or N(0, 1e-6^2) against N(0, 2e-6^2), gave 0.
 
@@ -510,18 +588,23 @@ def test_continuous_does_not_depend_on_location_or_scale(shift, scale):
     ref = standardised(p, shift, scale), standardised(q, shift, scale)
     with no_runtime_warnings():
         assert kl_divergence_continuous(p, q) == pytest.approx(
-            kl_divergence_continuous(*ref), rel=1e-9)
+            kl_divergence_continuous(*ref), rel=1e-9
+        )
         assert kl_divergence_continuous(q, p) == pytest.approx(
-            kl_divergence_continuous(*ref[::-1]), rel=1e-9)
+            kl_divergence_continuous(*ref[::-1]), rel=1e-9
+        )
 
 
 def test_continuous_other_densities_far_from_the_origin_are_reported():
     """A scipy density at 1e6 is invisible to the unit-scale map: an error, not 0."""
-    with pytest.raises(ValueError, match="p integrates to 0 over .* its mass lies where the "
-                                         "integrator does not look"):
+    with pytest.raises(
+        ValueError,
+        match="p integrates to 0 over .* its mass lies where the integrator does not look",
+    ):
         kl_divergence_continuous(stats.norm(1e6, 1.0), stats.norm(1e6, 2.0))
-    got = kl_divergence_continuous(stats.norm(1e6, 1.0), stats.norm(1e6, 2.0),
-                                   lower=1e6 - 60, upper=1e6 + 60)
+    got = kl_divergence_continuous(
+        stats.norm(1e6, 1.0), stats.norm(1e6, 2.0), lower=1e6 - 60, upper=1e6 + 60
+    )
     assert got == pytest.approx(float(kl_divergence_gaussian(0, 1, 0, 2)), rel=1e-9)
 
 
@@ -548,6 +631,7 @@ def test_continuous_does_not_step_over_a_narrow_component(narrow_in):
 
 def test_continuous_keeps_a_subclass_that_changes_logpdf_as_a_density():
     """The component-wise path is only for mixtures whose logpdf is the mixture's own."""
+
     class Shifted(GaussianMixture):
         def logpdf(self, x):
             return super().logpdf(np.asarray(x) - 1.0)
@@ -570,25 +654,36 @@ MIXTURES = [
 def test_mixture_pdf_integrates_to_one_and_matches_scipy(params):
     mix = GaussianMixture(*params)
     weights, means, stds = params
-    total, _ = integrate.quad(lambda x: float(mix.pdf(x)), -np.inf, np.inf, epsabs=1e-13,
-                              epsrel=1e-12, limit=500, points=None)
+    total, _ = integrate.quad(
+        lambda x: float(mix.pdf(x)),
+        -np.inf,
+        np.inf,
+        epsabs=1e-13,
+        epsrel=1e-12,
+        limit=500,
+        points=None,
+    )
     assert total == pytest.approx(1.0, abs=1e-9)
     x = np.linspace(-10, 10, 101)
     expected = sum(w * stats.norm.pdf(x, m, s) for w, m, s in zip(weights, means, stds))
     np.testing.assert_allclose(mix.pdf(x), expected, rtol=1e-12, atol=1e-300)
     np.testing.assert_allclose(
         mix.logpdf(x),
-        special.logsumexp([math.log(w) + stats.norm.logpdf(x, m, s)
-                           for w, m, s in zip(weights, means, stds)], axis=0),
-        rtol=1e-12)
+        special.logsumexp(
+            [math.log(w) + stats.norm.logpdf(x, m, s) for w, m, s in zip(weights, means, stds)],
+            axis=0,
+        ),
+        rtol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("params", MIXTURES)
 def test_mixture_moments(params):
     mix = GaussianMixture(*params)
     mean = integrate.quad(lambda x: x * float(mix.pdf(x)), -np.inf, np.inf, epsabs=1e-12)[0]
-    var = integrate.quad(lambda x: (x - mean) ** 2 * float(mix.pdf(x)), -np.inf, np.inf,
-                         epsabs=1e-12)[0]
+    var = integrate.quad(
+        lambda x: (x - mean) ** 2 * float(mix.pdf(x)), -np.inf, np.inf, epsabs=1e-12
+    )[0]
     assert mix.mean == pytest.approx(mean, abs=1e-9)
     assert mix.var == pytest.approx(var, rel=1e-9)
     assert mix.std == pytest.approx(math.sqrt(var), rel=1e-9)
@@ -609,8 +704,12 @@ def test_logpdf_does_not_underflow_far_in_the_tails(x):
         lm = GaussianMixture(*BIMODAL).logpdf(x)
     assert np.isfinite(lg) and np.isfinite(lm)
     assert lg == pytest.approx(stats.norm.logpdf(x), rel=1e-14)
-    expected = special.logsumexp([math.log(0.5) + stats.norm.logpdf(x, -2.2, 0.7),
-                                  math.log(0.5) + stats.norm.logpdf(x, 2.2, 0.7)])
+    expected = special.logsumexp(
+        [
+            math.log(0.5) + stats.norm.logpdf(x, -2.2, 0.7),
+            math.log(0.5) + stats.norm.logpdf(x, 2.2, 0.7),
+        ]
+    )
     assert lm == pytest.approx(expected, rel=1e-13)
     assert g.pdf(x) == pytest.approx(stats.norm.pdf(x), abs=1e-300)
 
@@ -622,8 +721,7 @@ def test_gaussian_is_a_one_component_mixture():
     assert g.mean == 1.5 and g.std == pytest.approx(0.3, rel=1e-15)
     assert isinstance(g.pdf(0.0), np.float64)
     assert g.pdf(np.zeros((2, 3))).shape == (2, 3)
-    np.testing.assert_allclose(g.pdf([0.0, 1.5]), stats.norm.pdf([0.0, 1.5], 1.5, 0.3),
-                               rtol=1e-14)
+    np.testing.assert_allclose(g.pdf([0.0, 1.5]), stats.norm.pdf([0.0, 1.5], 1.5, 0.3), rtol=1e-14)
 
 
 def test_logpdf_of_a_scalar_is_a_numpy_scalar():
@@ -674,14 +772,14 @@ def test_logpdf_and_pdf_at_extreme_scales_do_not_warn():
     with no_runtime_warnings():
         narrow = Gaussian(0.0, 1e-300)
         assert narrow.logpdf(1.0) == -np.inf  # the true value, -5e599, is below the range
-        assert narrow.logpdf(0.0) == pytest.approx(300 * math.log(10) - LOG_SQRT_2PI,
-                                                   rel=1e-15)
+        assert narrow.logpdf(0.0) == pytest.approx(300 * math.log(10) - LOG_SQRT_2PI, rel=1e-15)
         assert narrow.pdf(0.0) == pytest.approx(1e300 / math.sqrt(2 * math.pi), rel=1e-13)
         assert Gaussian(0.0, 1e-310).pdf(0.0) == np.inf  # 4e309 exceeds the float range
         assert Gaussian(-1e308, 1.0).logpdf(1e308) == -np.inf
         wide = Gaussian(0.0, 1e300)
-        assert wide.logpdf(1e300) == pytest.approx(-0.5 - 300 * math.log(10) - LOG_SQRT_2PI,
-                                                   rel=1e-15)
+        assert wide.logpdf(1e300) == pytest.approx(
+            -0.5 - 300 * math.log(10) - LOG_SQRT_2PI, rel=1e-15
+        )
         lm = GaussianMixture(*BIMODAL).logpdf([1e200, -1e150])
     assert lm.tolist() == [-np.inf, pytest.approx(-0.5 * (1e150 / 0.7) ** 2, rel=1e-14)]
 
@@ -696,29 +794,35 @@ def test_logpdf_of_nan_is_nan():
         Gaussian(0.0, 1.0).logpdf("1.0")
 
 
-@pytest.mark.parametrize("args,match", [
-    (([1.5, -0.5], [0, 1], [1, 1]), r"weights must be > 0, got -0\.5"),
-    (([0.5, 0.4], [0, 1], [1, 1]), r"weights must sum to 1, got a sum of 0\.9"),
-    (([0.5, 0.5 + 1e-12], [0, 1], [1, 1]), "weights must sum to 1"),
-    (([0.5, 0.5], [0, 1], [[1, 1], [1]]), "stds is ragged"),
-    (([0.5, 0.5], [0, 1], [1, 0]), "stds must be > 0"),
-    (([0.5, 0.5], [0, 1], [1, -1]), "stds must be > 0"),
-    (([0.5, 0.5], [0, 1, 2], [1, 1]), "equal length"),
-    (([], [], []), "non-empty"),
-    (([1.0], [np.nan], [1.0]), "means must be finite"),
-    (([1.0], [0.0], [np.inf]), "stds must be finite"),
-    (([np.nan], [0.0], [1.0]), "weights must be finite"),
-])
+@pytest.mark.parametrize(
+    "args,match",
+    [
+        (([1.5, -0.5], [0, 1], [1, 1]), r"weights must be > 0, got -0\.5"),
+        (([0.5, 0.4], [0, 1], [1, 1]), r"weights must sum to 1, got a sum of 0\.9"),
+        (([0.5, 0.5 + 1e-12], [0, 1], [1, 1]), "weights must sum to 1"),
+        (([0.5, 0.5], [0, 1], [[1, 1], [1]]), "stds is ragged"),
+        (([0.5, 0.5], [0, 1], [1, 0]), "stds must be > 0"),
+        (([0.5, 0.5], [0, 1], [1, -1]), "stds must be > 0"),
+        (([0.5, 0.5], [0, 1, 2], [1, 1]), "equal length"),
+        (([], [], []), "non-empty"),
+        (([1.0], [np.nan], [1.0]), "means must be finite"),
+        (([1.0], [0.0], [np.inf]), "stds must be finite"),
+        (([np.nan], [0.0], [1.0]), "weights must be finite"),
+    ],
+)
 def test_mixture_validation(args, match):
     with pytest.raises(ValueError, match=match):
         GaussianMixture(*args)
 
 
-@pytest.mark.parametrize("args,match", [
-    (([True], [0.0], [1.0]), "weights must hold real numbers, got booleans"),
-    (([1.0], ["a"], [1.0]), "means must hold real numbers"),
-    (([1.0], [0.0], [1 + 1j]), "stds must hold real numbers"),
-])
+@pytest.mark.parametrize(
+    "args,match",
+    [
+        (([True], [0.0], [1.0]), "weights must hold real numbers, got booleans"),
+        (([1.0], ["a"], [1.0]), "means must hold real numbers"),
+        (([1.0], [0.0], [1 + 1j]), "stds must hold real numbers"),
+    ],
+)
 def test_mixture_refuses_non_real_parameters(args, match):
     """Regression: True was read as 1.0, and text gave numpy's error naming no argument."""
     with pytest.raises(TypeError, match=match):
@@ -737,65 +841,136 @@ def test_gaussian_validation_and_accepted_weights():
 
 # ----------------------------------------------------------------- validation
 
-@pytest.mark.parametrize("call,exc,match", [
-    (lambda: kl_divergence_gaussian(0, 0, 0, 1), ValueError, "std_p must be > 0"),
-    (lambda: kl_divergence_gaussian(0, 1, 0, -1), ValueError, "std_q must be > 0"),
-    (lambda: kl_divergence_gaussian(np.nan, 1, 0, 1), ValueError, "mean_p must be finite"),
-    (lambda: kl_divergence_gaussian(0, 1, np.inf, 1), ValueError, "mean_q must be finite"),
-    (lambda: kl_divergence_gaussian(0, 1, 0, 1, base=1), ValueError, "base"),
-    (lambda: kl_divergence_on_grid([1, 1], [1, 1], [0, 0]), ValueError, "strictly increasing"),
-    (lambda: kl_divergence_on_grid([1, 1], [1, 1], [1, 0]), ValueError, "strictly increasing"),
-    (lambda: kl_divergence_on_grid([1], [1], [0]), ValueError, "at least 2 points"),
-    (lambda: kl_divergence_on_grid([1, 1, 1], [1, 1], [0, 1]), ValueError, "p must have 2"),
-    (lambda: kl_divergence_on_grid([1, 1], [1, 1, 1], [0, 1]), ValueError, "q must have 2"),
-    (lambda: kl_divergence_on_grid([1, -1], [1, 1], [0, 1]), ValueError, "p has negative"),
-    (lambda: kl_divergence_on_grid([1, 1], [1, -1], [0, 1]), ValueError, "q has negative"),
-    (lambda: kl_divergence_on_grid([1, np.nan], [1, 1], [0, 1]), ValueError, "p must be finite"),
-    (lambda: kl_divergence_on_grid([1, 1], [1, 1], [0, np.inf]), ValueError, "x must be finite"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower=1, upper=0),
-     ValueError, "lower must be < upper"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower=1, upper=1),
-     ValueError, "lower must be < upper"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower=np.nan),
-     ValueError, "lower is NaN"),
-    (lambda: kl_divergence_continuous(3, Gaussian(0, 1)), TypeError, "p must be a callable"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), "q"), TypeError, "q must be a callable"),
-    (lambda: kl_divergence_continuous(lambda x: 1.0, Gaussian(0, 1), lower=0, upper=1),
-     ValueError, "p must be vectorised"),
-    (lambda: kl_divergence_continuous(lambda x: -np.ones_like(x), Gaussian(0, 1), lower=0,
-                                      upper=1), ValueError, "p returned a negative"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), lambda x: np.full_like(x, np.nan)),
-     ValueError, "q returned a negative"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), base=-2), ValueError,
-     "base"),
-    (lambda: fit_gaussian_forward_kl(stats.norm()), TypeError, "p must be a GaussianMixture"),
-    (lambda: fit_gaussian_reverse_kl([0.5, 0.5]), TypeError, "p must be a GaussianMixture"),
-    (lambda: fit_gaussian_reverse_kl(Gaussian(0, 1), start=(0.0,)), ValueError,
-     r"start must be a \(mean, std\) pair"),
-    (lambda: fit_gaussian_reverse_kl(Gaussian(0, 1), start=(0.0, -1.0)), ValueError,
-     "start std must be > 0"),
-    (lambda: fit_gaussian_reverse_kl(Gaussian(0, 1), start=(np.nan, 1.0)), ValueError,
-     "start mean must be finite"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower="a"), TypeError,
-     "lower must be a real number, got str"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), upper=None), TypeError,
-     "upper must be a real number, got NoneType"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower=True), TypeError,
-     "lower must be a real number, got bool"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), rtol=0), ValueError,
-     r"rtol must be in \(0, 1\)"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), rtol=-1e-10), ValueError,
-     r"rtol must be in \(0, 1\)"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), rtol=np.nan), ValueError,
-     "rtol is NaN"),
-    (lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), normalize=1), TypeError,
-     "normalize must be True or False"),
-    (lambda: kl_divergence_continuous(lambda x: x + 0j, Gaussian(0, 1)), TypeError,
-     "p returned values of dtype complex128"),
-    (lambda: fit_gaussian_reverse_kl(Gaussian(0, 1), start=5), TypeError,
-     r"start must be a \(mean, std\) pair"),
-    (lambda: Gaussian([0.0, 1.0], 1.0), ValueError, "mean must be a single number"),
-])
+
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (lambda: kl_divergence_gaussian(0, 0, 0, 1), ValueError, "std_p must be > 0"),
+        (lambda: kl_divergence_gaussian(0, 1, 0, -1), ValueError, "std_q must be > 0"),
+        (lambda: kl_divergence_gaussian(np.nan, 1, 0, 1), ValueError, "mean_p must be finite"),
+        (lambda: kl_divergence_gaussian(0, 1, np.inf, 1), ValueError, "mean_q must be finite"),
+        (lambda: kl_divergence_gaussian(0, 1, 0, 1, base=1), ValueError, "base"),
+        (lambda: kl_divergence_on_grid([1, 1], [1, 1], [0, 0]), ValueError, "strictly increasing"),
+        (lambda: kl_divergence_on_grid([1, 1], [1, 1], [1, 0]), ValueError, "strictly increasing"),
+        (lambda: kl_divergence_on_grid([1], [1], [0]), ValueError, "at least 2 points"),
+        (lambda: kl_divergence_on_grid([1, 1, 1], [1, 1], [0, 1]), ValueError, "p must have 2"),
+        (lambda: kl_divergence_on_grid([1, 1], [1, 1, 1], [0, 1]), ValueError, "q must have 2"),
+        (lambda: kl_divergence_on_grid([1, -1], [1, 1], [0, 1]), ValueError, "p has negative"),
+        (lambda: kl_divergence_on_grid([1, 1], [1, -1], [0, 1]), ValueError, "q has negative"),
+        (
+            lambda: kl_divergence_on_grid([1, np.nan], [1, 1], [0, 1]),
+            ValueError,
+            "p must be finite",
+        ),
+        (
+            lambda: kl_divergence_on_grid([1, 1], [1, 1], [0, np.inf]),
+            ValueError,
+            "x must be finite",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower=1, upper=0),
+            ValueError,
+            "lower must be < upper",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower=1, upper=1),
+            ValueError,
+            "lower must be < upper",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower=np.nan),
+            ValueError,
+            "lower is NaN",
+        ),
+        (lambda: kl_divergence_continuous(3, Gaussian(0, 1)), TypeError, "p must be a callable"),
+        (lambda: kl_divergence_continuous(Gaussian(0, 1), "q"), TypeError, "q must be a callable"),
+        (
+            lambda: kl_divergence_continuous(lambda x: 1.0, Gaussian(0, 1), lower=0, upper=1),
+            ValueError,
+            "p must be vectorised",
+        ),
+        (
+            lambda: kl_divergence_continuous(
+                lambda x: -np.ones_like(x), Gaussian(0, 1), lower=0, upper=1
+            ),
+            ValueError,
+            "p returned a negative",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), lambda x: np.full_like(x, np.nan)),
+            ValueError,
+            "q returned a negative",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), base=-2),
+            ValueError,
+            "base",
+        ),
+        (lambda: fit_gaussian_forward_kl(stats.norm()), TypeError, "p must be a GaussianMixture"),
+        (lambda: fit_gaussian_reverse_kl([0.5, 0.5]), TypeError, "p must be a GaussianMixture"),
+        (
+            lambda: fit_gaussian_reverse_kl(Gaussian(0, 1), start=(0.0,)),
+            ValueError,
+            r"start must be a \(mean, std\) pair",
+        ),
+        (
+            lambda: fit_gaussian_reverse_kl(Gaussian(0, 1), start=(0.0, -1.0)),
+            ValueError,
+            "start std must be > 0",
+        ),
+        (
+            lambda: fit_gaussian_reverse_kl(Gaussian(0, 1), start=(np.nan, 1.0)),
+            ValueError,
+            "start mean must be finite",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower="a"),
+            TypeError,
+            "lower must be a real number, got str",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), upper=None),
+            TypeError,
+            "upper must be a real number, got NoneType",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), lower=True),
+            TypeError,
+            "lower must be a real number, got bool",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), rtol=0),
+            ValueError,
+            r"rtol must be in \(0, 1\)",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), rtol=-1e-10),
+            ValueError,
+            r"rtol must be in \(0, 1\)",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), rtol=np.nan),
+            ValueError,
+            "rtol is NaN",
+        ),
+        (
+            lambda: kl_divergence_continuous(Gaussian(0, 1), Gaussian(0, 1), normalize=1),
+            TypeError,
+            "normalize must be True or False",
+        ),
+        (
+            lambda: kl_divergence_continuous(lambda x: x + 0j, Gaussian(0, 1)),
+            TypeError,
+            "p returned values of dtype complex128",
+        ),
+        (
+            lambda: fit_gaussian_reverse_kl(Gaussian(0, 1), start=5),
+            TypeError,
+            r"start must be a \(mean, std\) pair",
+        ),
+        (lambda: Gaussian([0.0, 1.0], 1.0), ValueError, "mean must be a single number"),
+    ],
+)
 def test_continuous_validation(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
@@ -815,6 +990,7 @@ def test_logpdf_object_returning_nan_is_an_error():
 
 def test_logpdf_object_that_is_not_vectorised_is_an_error():
     """Regression: a logpdf returning one number for an array was broadcast silently."""
+
     class Scalar:
         def pdf(self, x):
             return 0.3
@@ -827,6 +1003,7 @@ def test_logpdf_object_that_is_not_vectorised_is_an_error():
 
 
 # --------------------------------------------------------------------- fits
+
 
 def forward_objective(mean: float, std: float, params=BIMODAL) -> float:
     """D(P || N(mean, std^2)) by quad."""
@@ -864,9 +1041,12 @@ def test_forward_fit_is_a_minimum(params):
 
 
 def test_forward_fit_agrees_with_scipy_minimize():
-    res = optimize.minimize(lambda v: forward_objective(v[0], math.exp(v[1]), MIXTURES[1]),
-                            x0=[0.0, 0.0], method="Nelder-Mead",
-                            options={"xatol": 1e-9, "fatol": 1e-14, "maxiter": 2000})
+    res = optimize.minimize(
+        lambda v: forward_objective(v[0], math.exp(v[1]), MIXTURES[1]),
+        x0=[0.0, 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-9, "fatol": 1e-14, "maxiter": 2000},
+    )
     fit = fit_gaussian_forward_kl(GaussianMixture(*MIXTURES[1]))
     assert fit.mean == pytest.approx(res.x[0], abs=1e-5)
     assert fit.std == pytest.approx(math.exp(res.x[1]), rel=1e-5)
@@ -874,9 +1054,12 @@ def test_forward_fit_agrees_with_scipy_minimize():
 
 
 def _scipy_reverse_fit(start):
-    res = optimize.minimize(lambda v: reverse_objective(v[0], math.exp(v[1])),
-                            x0=[start[0], math.log(start[1])], method="Nelder-Mead",
-                            options={"xatol": 1e-9, "fatol": 1e-14, "maxiter": 2000})
+    res = optimize.minimize(
+        lambda v: reverse_objective(v[0], math.exp(v[1])),
+        x0=[start[0], math.log(start[1])],
+        method="Nelder-Mead",
+        options={"xatol": 1e-9, "fatol": 1e-14, "maxiter": 2000},
+    )
     assert res.success
     return res.x[0], math.exp(res.x[1]), res.fun
 
@@ -900,7 +1083,10 @@ def test_reverse_fit_local_minimum_between_the_modes():
     assert local.std == pytest.approx(std, rel=1e-6)
     assert local.kl == pytest.approx(kl, rel=1e-9)
     assert (round(abs(local.mean), 3), round(local.std, 3), round(local.kl, 3)) == (
-        0.0, 1.992, 0.963)
+        0.0,
+        1.992,
+        0.963,
+    )
     # a local minimum: worse than the mode-seeking fit, but no small step improves it
     assert local.kl > fit_gaussian_reverse_kl(GaussianMixture(*BIMODAL)).kl
     for dm, ds in ((0.05, 1), (-0.05, 1), (0, 1.03), (0, 0.97)):
@@ -947,16 +1133,21 @@ def test_reverse_fit_of_far_apart_modes_is_one_mode():
 
 # ------------------------------------------ the numpy-only integrator and minimiser
 
-@pytest.mark.parametrize("f,lower,upper", [
-    (lambda x: np.exp(-x * x), -np.inf, np.inf),
-    (lambda x: 1.0 / (1.0 + x * x), 0.0, np.inf),
-    (lambda x: np.exp(x), -np.inf, 0.0),
-    (lambda x: np.sin(x) ** 2, 0.0, 10.0),
-    (lambda x: np.sqrt(np.abs(x)), -1.0, 2.0),
-])
+
+@pytest.mark.parametrize(
+    "f,lower,upper",
+    [
+        (lambda x: np.exp(-x * x), -np.inf, np.inf),
+        (lambda x: 1.0 / (1.0 + x * x), 0.0, np.inf),
+        (lambda x: np.exp(x), -np.inf, 0.0),
+        (lambda x: np.sin(x) ** 2, 0.0, 10.0),
+        (lambda x: np.sqrt(np.abs(x)), -1.0, 2.0),
+    ],
+)
 def test_numpy_integrator_agrees_with_quad(f, lower, upper):
-    expected, _ = integrate.quad(lambda x: float(f(np.array(x))), lower, upper, epsabs=1e-13,
-                                 epsrel=1e-12, limit=500)
+    expected, _ = integrate.quad(
+        lambda x: float(f(np.array(x))), lower, upper, epsabs=1e-13, epsrel=1e-12, limit=500
+    )
     assert np_integrate(f, lower, upper) == pytest.approx(expected, rel=1e-9)
 
 
@@ -966,6 +1157,7 @@ def test_numpy_minimiser_agrees_with_scipy():
 
     x = np_minimize(rosen, np.array([-1.2, 1.0]))
     np.testing.assert_allclose(x, [1.0, 1.0], atol=1e-6)
-    ref = optimize.minimize(rosen, [-1.2, 1.0], method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-20}).x
+    ref = optimize.minimize(
+        rosen, [-1.2, 1.0], method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-20}
+    ).x
     np.testing.assert_allclose(x, ref, atol=1e-6)

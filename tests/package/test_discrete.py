@@ -27,6 +27,7 @@ LOG = math.log
 
 # ------------------------------------------------------------ hand values
 
+
 def test_entropy_hand_values():
     assert entropy([0.5, 0.25, 0.25], base=2) == pytest.approx(1.5, rel=1e-15)
     assert entropy([0.2] * 5) == pytest.approx(LOG(5), rel=1e-15)
@@ -105,6 +106,7 @@ def test_js_is_finite_where_kl_is_infinite():
 
 # -------------------------------------------------------------- base
 
+
 # Bases below 1 are refused (tests/package/test_checks.py).
 @pytest.mark.parametrize("base", [2, 2.0, np.float32(2.0), math.e, 10, 1e6, 1.0001])
 def test_base_divides_by_log_base(base):
@@ -125,6 +127,7 @@ def test_base_none_means_nats_and_two_means_bits():
 
 
 # ------------------------------------------------- zeros and infinities
+
 
 def test_zero_log_zero_is_zero_everywhere():
     with no_runtime_warnings():
@@ -175,6 +178,7 @@ def test_js_with_a_subnormal_probability_is_tiny():
 
 # ------------------------------------------------- shapes and types
 
+
 def test_single_distribution_gives_numpy_float64():
     p, q = [0.3, 0.7], [0.5, 0.5]
     for value in (entropy(p), cross_entropy(p, q), kl_divergence(p, q), js_divergence(p, q)):
@@ -190,8 +194,10 @@ def test_batches_give_batches(rng):
     for fn, ref in (
         (lambda: entropy(p), lambda i, j: ref_entropy(p[i, j])),
         (lambda: kl_divergence(p, q), lambda i, j: ref_kl(p[i, j], q[i, j])),
-        (lambda: cross_entropy(p, q),
-         lambda i, j: ref_entropy(p[i, j]) + ref_kl(p[i, j], q[i, j])),
+        (
+            lambda: cross_entropy(p, q),
+            lambda i, j: ref_entropy(p[i, j]) + ref_kl(p[i, j], q[i, j]),
+        ),
     ):
         out = fn()
         assert isinstance(out, np.ndarray) and out.shape == (3, 4) and out.dtype == np.float64
@@ -214,8 +220,7 @@ def test_axis_selects_where_the_distributions_lie(rng):
     assert h.shape == (3,)
     for j in range(3):
         assert h[j] == pytest.approx(ref_entropy(p[:, j]), rel=1e-13)
-        assert kl_divergence(p, q, axis=0)[j] == pytest.approx(ref_kl(p[:, j], q[:, j]),
-                                                                rel=1e-12)
+        assert kl_divergence(p, q, axis=0)[j] == pytest.approx(ref_kl(p[:, j], q[:, j]), rel=1e-12)
     np.testing.assert_allclose(entropy(p, axis=-2), h, rtol=1e-15)
     # a 3-D batch with the distributions on the middle axis
     r = np.stack([p, q])  # shape (2, 5, 3)
@@ -312,6 +317,7 @@ def test_js_never_exceeds_log2(rng):
 
 
 # ------------------------------------------------- accuracy when p ~ q
+
 
 def ref_js(p, q) -> float:
     """JS of one pair from its own series: sum of s/4 g(t), s = p + q, t = (p - q)/s.
@@ -455,8 +461,9 @@ def test_sparse_rows_in_the_blocked_path():
     for i in (0, 5, 99):
         assert h[i] == pytest.approx(ref_entropy(p[i]), rel=1e-13, abs=0)
         assert js[i] == pytest.approx(ref_js(p[i], q[i]), rel=1e-13, abs=1e-300)
-        assert kl[i] == ref_kl(p[i], q[i]) or kl[i] == pytest.approx(ref_kl(p[i], q[i]),
-                                                                    rel=1e-12, abs=0)
+        assert kl[i] == ref_kl(p[i], q[i]) or kl[i] == pytest.approx(
+            ref_kl(p[i], q[i]), rel=1e-12, abs=0
+        )
         if np.isfinite(ce[i]):
             assert ce[i] == pytest.approx(ref_entropy(p[i]) + ref_kl(p[i], q[i]), rel=1e-12, abs=0)
     assert np.isinf(kl).sum() == np.isinf(ce).sum() > 0
@@ -483,6 +490,7 @@ def test_a_huge_batch_of_small_distributions():
 
 # ------------------------------------------------- empty batches
 
+
 @pytest.mark.parametrize("shape", [(0, 3), (0, 2, 5), (2, 0, 4)])
 def test_an_empty_batch_gives_an_empty_result(shape):
     """Decided: a batch of zero distributions is valid and gives an empty float64 array,
@@ -490,8 +498,12 @@ def test_an_empty_batch_gives_an_empty_result(shape):
     p = np.zeros(shape)
     n = shape[-1]
     with no_runtime_warnings():
-        for out in (entropy(p), cross_entropy(p, np.full(n, 1 / n)), kl_divergence(p, p),
-                    js_divergence(np.full(n, 1 / n), p, base=2)):
+        for out in (
+            entropy(p),
+            cross_entropy(p, np.full(n, 1 / n)),
+            kl_divergence(p, p),
+            js_divergence(np.full(n, 1 / n), p, base=2),
+        ):
             assert isinstance(out, np.ndarray) and out.dtype == np.float64
             assert out.shape == shape[:-1]
     # the batch dimensions still broadcast: (0, 1) against (3,) gives (0, 3)
@@ -518,6 +530,7 @@ def test_zero_outcomes_is_an_error(fn):
 
 # ------------------------------------------------- the blocked path
 
+
 def _pairs(rng, rows, cols):
     p = rng.dirichlet(np.ones(cols), size=rows)
     q = rng.dirichlet(np.ones(cols), size=rows)
@@ -538,11 +551,9 @@ def test_every_layout_gives_the_same_numbers(fn):
     rng = np.random.default_rng(6)
     p, q = _pairs(rng, 64, 1000)
     expected = _call(fn, p, q)
-    np.testing.assert_array_equal(_call(fn, np.asfortranarray(p), np.asfortranarray(q)),
-                                  expected)
+    np.testing.assert_array_equal(_call(fn, np.asfortranarray(p), np.asfortranarray(q)), expected)
     np.testing.assert_array_equal(_call(fn, p.T, q.T, axis=0), expected)
-    np.testing.assert_array_equal(_call(fn, np.asfortranarray(p.T), q.T.copy(), axis=-2),
-                                  expected)
+    np.testing.assert_array_equal(_call(fn, np.asfortranarray(p.T), q.T.copy(), axis=-2), expected)
     wide_p, wide_q = np.zeros((128, 1000)), np.zeros((128, 2000))
     wide_p[::2], wide_q[:64, ::2] = p, q
     np.testing.assert_array_equal(_call(fn, wide_p[::2], wide_q[:64, ::2]), expected)
@@ -552,8 +563,9 @@ def test_every_layout_gives_the_same_numbers(fn):
     np.testing.assert_array_equal(_call(fn, cube_p, cube_q, axis=1), expected.reshape(8, 8))
     if fn is not entropy:  # one q against the batch, and a batch of q against one p
         np.testing.assert_array_equal(fn(p, q[3]), [fn(row, q[3]) for row in p])
-        np.testing.assert_array_equal(fn(p[:8, None], q[None, :8]),
-                                      [[fn(a, b) for b in q[:8]] for a in p[:8]])
+        np.testing.assert_array_equal(
+            fn(p[:8, None], q[None, :8]), [[fn(a, b) for b in q[:8]] for a in p[:8]]
+        )
 
 
 @pytest.mark.parametrize("fn", ALL)
@@ -564,13 +576,18 @@ def test_every_dtype_is_widened_block_by_block(fn):
     for dtype in (np.float32, np.float16, np.longdouble, *BFLOAT16):
         pd, qd = p.astype(dtype), q.astype(dtype)
         exact_p, exact_q = pd.astype(np.float64), qd.astype(np.float64)
-        np.testing.assert_array_equal(_call(fn, pd, qd, normalize=True),
-                                      _call(fn, exact_p, exact_q, normalize=True))
+        np.testing.assert_array_equal(
+            _call(fn, pd, qd, normalize=True), _call(fn, exact_p, exact_q, normalize=True)
+        )
     counts_p, counts_q = rng.integers(1, 9, (40, 1000)), rng.integers(1, 9, (40, 1000))
     np.testing.assert_array_equal(
         _call(fn, counts_p.astype(np.uint8), counts_q, normalize=True),
-        _call(fn, counts_p / counts_p.sum(1, keepdims=True),
-              counts_q / counts_q.sum(1, keepdims=True)))
+        _call(
+            fn,
+            counts_p / counts_p.sum(1, keepdims=True),
+            counts_q / counts_q.sum(1, keepdims=True),
+        ),
+    )
 
 
 @pytest.mark.parametrize("fn", ALL)
@@ -597,7 +614,8 @@ def test_rows_longer_than_a_block_are_split_in_tiles(fn):
         np.testing.assert_allclose(got, [ref_kl(a, b) for a, b in zip(p, q)], rtol=1e-12)
     elif fn is cross_entropy:
         np.testing.assert_allclose(
-            got, [ref_entropy(a) + ref_kl(a, b) for a, b in zip(p, q)], rtol=1e-12)
+            got, [ref_entropy(a) + ref_kl(a, b) for a, b in zip(p, q)], rtol=1e-12
+        )
     # normalized: the scale comes from a first pass over the tiles; and a broadcast q
     np.testing.assert_allclose(_call(fn, p * 1e300, q * 3.0, normalize=True), got, rtol=1e-13)
     if fn is not entropy:
@@ -622,9 +640,11 @@ def test_long_rows_are_checked_across_their_tiles():
 def test_errors_in_a_later_block_are_found(fn):
     rng = np.random.default_rng(11)
     p, q = _pairs(rng, 2000, 100)  # 200 000 entries: many blocks
-    for arg, where, value, match in [("p", 1900, np.nan, "contains NaN"),
-                                     ("q", 1500, -1e-3, "has negative entries"),
-                                     ("p", 1999, np.inf, "contains infinite values")]:
+    for arg, where, value, match in [
+        ("p", 1900, np.nan, "contains NaN"),
+        ("q", 1500, -1e-3, "has negative entries"),
+        ("p", 1999, np.inf, "contains infinite values"),
+    ]:
         if fn is entropy and arg == "q":
             continue
         bad_p, bad_q = p.copy(), q.copy()

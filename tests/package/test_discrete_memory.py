@@ -41,8 +41,7 @@ LAYOUTS = {
     "rows ::2": lambda x: (x[::2], x[1::2], {}),
     "columns ::2": lambda x: (x[:, ::2], x[::-1, 1::2], {"normalize": True}),
     "fortran": lambda x: (np.asfortranarray(x), np.asfortranarray(x[::-1]), {}),
-    "axis 0": lambda x: (np.ascontiguousarray(x.T), np.ascontiguousarray(x[::-1].T),
-                         {"axis": 0}),
+    "axis 0": lambda x: (np.ascontiguousarray(x.T), np.ascontiguousarray(x[::-1].T), {"axis": 0}),
     "one q row": lambda x: (x, x[5], {}),
 }
 

@@ -102,10 +102,12 @@ def test_against_definitions_on_random_tables(seed):
     joint[0, 0] += 0.1
     joint = normalise(joint.ravel()).reshape(nx, ny)
     assert joint_entropy(joint) == pytest.approx(ref_entropy(joint), rel=1e-12)
-    assert conditional_entropy(joint) == pytest.approx(ref_conditional(joint), rel=1e-12,
-                                                       abs=1e-15)
-    assert mutual_information(joint) == pytest.approx(ref_mutual_information(joint),
-                                                      rel=1e-10, abs=1e-15)
+    assert conditional_entropy(joint) == pytest.approx(
+        ref_conditional(joint), rel=1e-12, abs=1e-15
+    )
+    assert mutual_information(joint) == pytest.approx(
+        ref_mutual_information(joint), rel=1e-10, abs=1e-15
+    )
 
 
 def test_batches_of_tables(rng):
@@ -172,6 +174,7 @@ def test_mutual_information_with_tiny_entries_is_finite():
 
 # ------------------------------------------------- empty batches, tol, dtypes
 
+
 @pytest.mark.parametrize("fn", [joint_entropy, conditional_entropy, mutual_information])
 def test_an_empty_batch_of_tables_gives_an_empty_result(fn):
     """Decided: zero tables is a valid (empty) batch, as for the distributions of discrete.py."""
@@ -201,7 +204,8 @@ def test_tables_of_any_real_dtype(fn):
     for dtype in (np.float16, np.float32, np.longdouble, *BFLOAT16):
         assert fn(table.astype(dtype)) == pytest.approx(expected, rel=1e-15)
     assert fn(np.array([[3, 1], [1, 3]], dtype=np.int16), normalize=True) == pytest.approx(
-        expected, rel=1e-15)
+        expected, rel=1e-15
+    )
     # a strided, Fortran-ordered batch
     batch = np.asfortranarray(np.stack([table] * 6)[::2])
     np.testing.assert_array_equal(fn(batch), [expected] * 3)

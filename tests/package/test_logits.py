@@ -39,6 +39,7 @@ BIG = (300, 5000)
 
 # ------------------------------------------------------------------ softmax
 
+
 def test_softmax_hand_values():
     np.testing.assert_allclose(softmax([0.0, math.log(3.0)]), [0.25, 0.75], rtol=1e-15)
     np.testing.assert_allclose(softmax([1.0, 1.0, 1.0, 1.0]), [0.25] * 4, rtol=1e-15)
@@ -100,22 +101,31 @@ def test_functions_do_not_modify_their_input():
 
 def test_single_rows_give_numpy_float64_and_batches_arrays():
     x = [0.0, 1.0, 2.0]
-    for value in (entropy_from_logits(x), kl_divergence_from_logits(x, x[::-1]),
-                  cross_entropy_from_logits(x, 1, reduction="none"),
-                  cross_entropy_from_logits([x], [1]), perplexity([x], [1])):
+    for value in (
+        entropy_from_logits(x),
+        kl_divergence_from_logits(x, x[::-1]),
+        cross_entropy_from_logits(x, 1, reduction="none"),
+        cross_entropy_from_logits([x], [1]),
+        perplexity([x], [1]),
+    ):
         assert isinstance(value, np.float64) and not isinstance(value, np.ndarray)
-    for value in (entropy_from_logits([x]), kl_divergence_from_logits([x], [x]),
-                  cross_entropy_from_logits([x], [1], reduction="none")):
+    for value in (
+        entropy_from_logits([x]),
+        kl_divergence_from_logits([x], [x]),
+        cross_entropy_from_logits([x], [1], reduction="none"),
+    ):
         assert isinstance(value, np.ndarray) and value.shape == (1,)
         assert value.dtype == np.float64
 
 
 # -------------------------------------------------------------- log_softmax
 
+
 def test_log_softmax_hand_values():
     np.testing.assert_allclose(log_softmax([0.0, 0.0, 0.0, 0.0]), [-math.log(4)] * 4, rtol=1e-15)
-    np.testing.assert_allclose(log_softmax([0.0, math.log(3.0)]),
-                               [math.log(0.25), math.log(0.75)], rtol=1e-14)
+    np.testing.assert_allclose(
+        log_softmax([0.0, math.log(3.0)]), [math.log(0.25), math.log(0.75)], rtol=1e-14
+    )
 
 
 def test_log_softmax_never_underflows_to_minus_inf():
@@ -136,19 +146,25 @@ def test_log_softmax_masks_and_axis(rng):
     assert out[1] == -np.inf
     np.testing.assert_allclose(out[[0, 2]], [-LN2, -LN2], rtol=1e-15)
     x = rng.standard_normal((4, 6)) * 50
-    np.testing.assert_allclose(log_softmax(x, axis=0), ref_log_softmax(x, axis=0), rtol=1e-13,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        log_softmax(x, axis=0), ref_log_softmax(x, axis=0), rtol=1e-13, atol=1e-12
+    )
 
 
 # -------------------------------------------------------- entropy_from_logits
+
 
 def test_entropy_from_logits_hand_values():
     assert entropy_from_logits([0.0, 0.0, 0.0, 0.0], base=2) == pytest.approx(2.0, rel=1e-15)
     assert entropy_from_logits(np.zeros(1000)) == pytest.approx(math.log(1000), rel=1e-14)
     p = 1 / (1 + math.exp(-10))
     expected = -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
-    np.testing.assert_allclose(entropy_from_logits([[10.0, 0.0], [0.0, 0.0]], base=2),
-                               [expected, 1.0], rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(
+        entropy_from_logits([[10.0, 0.0], [0.0, 0.0]], base=2),
+        [expected, 1.0],
+        rtol=1e-12,
+        atol=1e-13,
+    )
     assert entropy_from_logits([5.0]) == 0.0
     with no_runtime_warnings():
         assert entropy_from_logits([0.0, -np.inf, 0.0]) == pytest.approx(LN2, rel=1e-15)
@@ -161,11 +177,13 @@ def test_entropy_from_logits_against_reference(rng):
     out = entropy_from_logits(x)
     assert out.shape == (7, 3) and out.dtype == np.float64
     np.testing.assert_allclose(out, ref_entropy_from_logits(x), rtol=1e-12, atol=1e-13)
-    np.testing.assert_allclose(entropy_from_logits(x, axis=0), ref_entropy_from_logits(x, 0),
-                               rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(
+        entropy_from_logits(x, axis=0), ref_entropy_from_logits(x, 0), rtol=1e-12, atol=1e-13
+    )
 
 
 # -------------------------------------------------- kl_divergence_from_logits
+
 
 def test_kl_from_logits_hand_values():
     a, b = np.log([0.9, 0.1]), np.log([0.6, 0.4])
@@ -197,8 +215,12 @@ def test_kl_from_logits_against_reference(rng):
     out = kl_divergence_from_logits(a, b, base=2)
     assert out.shape == (5, 2)
     np.testing.assert_allclose(out, ref_kl_from_logits(a, b) / LN2, rtol=1e-11, atol=1e-13)
-    np.testing.assert_allclose(kl_divergence_from_logits(a, b, axis=1),
-                               ref_kl_from_logits(a, b, axis=1), rtol=1e-11, atol=1e-13)
+    np.testing.assert_allclose(
+        kl_divergence_from_logits(a, b, axis=1),
+        ref_kl_from_logits(a, b, axis=1),
+        rtol=1e-11,
+        atol=1e-13,
+    )
 
 
 def test_kl_from_logits_of_identical_inputs_is_zero(big_logits):
@@ -218,10 +240,14 @@ def test_kl_from_logits_is_never_negative():
 
 # -------------------------------------------------- cross_entropy_from_logits
 
+
 def test_cross_entropy_from_logits_hand_values():
     logits = np.log([[0.5, 0.25, 0.25], [0.01, 0.01, 0.98]])
-    np.testing.assert_allclose(cross_entropy_from_logits(logits, [0, 1], reduction="none"),
-                               [math.log(2), -math.log(0.01)], rtol=1e-13)
+    np.testing.assert_allclose(
+        cross_entropy_from_logits(logits, [0, 1], reduction="none"),
+        [math.log(2), -math.log(0.01)],
+        rtol=1e-13,
+    )
     assert cross_entropy_from_logits(logits, [0, 1]) == pytest.approx(
         (math.log(2) - math.log(0.01)) / 2, rel=1e-13
     )
@@ -255,11 +281,12 @@ def test_ignore_index_leaves_rows_out():
     np.testing.assert_allclose(none, [math.log(2), 0.0, -math.log(0.6)], rtol=1e-13)
     assert none[1] == 0.0
     assert cross_entropy_from_logits(logits, target, ignore_index=-100) == pytest.approx(
-        (math.log(2) - math.log(0.6)) / 2, rel=1e-13  # the mean over the 2 kept rows
+        (math.log(2) - math.log(0.6)) / 2,
+        rel=1e-13,  # the mean over the 2 kept rows
     )
-    assert cross_entropy_from_logits(logits, target, ignore_index=-100,
-                                     reduction="sum") == pytest.approx(
-        math.log(2) - math.log(0.6), rel=1e-13)
+    assert cross_entropy_from_logits(
+        logits, target, ignore_index=-100, reduction="sum"
+    ) == pytest.approx(math.log(2) - math.log(0.6), rel=1e-13)
     # ignore_index may be a valid class index too
     assert cross_entropy_from_logits(logits, [0, 1, 1], ignore_index=1) == pytest.approx(
         math.log(2), rel=1e-13
@@ -275,8 +302,9 @@ def test_cross_entropy_against_reference_on_batches(rng, eps, reduction):
     t = rng.integers(0, 17, (3, 5))
     t[0, 1] = t[2, 4] = -1
     ref = ref_cross_entropy_from_logits(x, t, label_smoothing=eps, ignore_index=-1)
-    out = cross_entropy_from_logits(x, t, label_smoothing=eps, ignore_index=-1,
-                                    reduction=reduction)
+    out = cross_entropy_from_logits(
+        x, t, label_smoothing=eps, ignore_index=-1, reduction=reduction
+    )
     if reduction == "none":
         assert out.shape == (3, 5)
         np.testing.assert_allclose(out, ref, rtol=1e-13)
@@ -285,8 +313,9 @@ def test_cross_entropy_against_reference_on_batches(rng, eps, reduction):
     else:
         assert out == pytest.approx(ref.sum() / 13, rel=1e-13)
     # (B, T, V) is the same as the flattened (B*T, V)
-    flat = cross_entropy_from_logits(x.reshape(15, 17), t.reshape(15), label_smoothing=eps,
-                                     ignore_index=-1, reduction=reduction)
+    flat = cross_entropy_from_logits(
+        x.reshape(15, 17), t.reshape(15), label_smoothing=eps, ignore_index=-1, reduction=reduction
+    )
     np.testing.assert_allclose(np.reshape(out, -1), np.reshape(flat, -1), rtol=1e-14)
 
 
@@ -318,6 +347,7 @@ def test_masked_target_costs_inf_not_nan():
 
 # -------------------------------------------------------------- perplexity
 
+
 def test_perplexity_hand_values(rng):
     assert perplexity(np.zeros((3, 50)), [4, 7, 9]) == pytest.approx(50.0, rel=1e-13)
     assert perplexity(np.log([[0.5, 0.5]]), [0]) == pytest.approx(2.0, rel=1e-14)
@@ -333,6 +363,7 @@ def test_perplexity_hand_values(rng):
 
 
 # ------------------------------------------- stability: +-1e4, +200, -200
+
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("offset", [1e4, -1e4, 200.0, -200.0, 750.0])
@@ -384,59 +415,79 @@ def test_mixed_rows_some_overflowing_some_not(rng):
     x[5] += 1e4
     t = np.array([0, 1, 2, 3, 5, 7])
     out = cross_entropy_from_logits(x, t, reduction="none")
-    np.testing.assert_allclose(out, ref_cross_entropy_from_logits(x.astype(np.float64), t),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        out, ref_cross_entropy_from_logits(x.astype(np.float64), t), rtol=1e-5
+    )
 
 
 # ------------------------------------------ layouts: non-contiguous, axis != -1
+
 
 def test_non_contiguous_inputs(rng):
     base = rng.standard_normal((40, 60)) * 3
     other = rng.standard_normal((40, 60)) * 3
     t = rng.integers(0, 30, 40)
     for x, y in (
-        (base[:, ::2], other[:, ::2]),          # strided columns
-        (base[::3], other[::3]),                # strided rows
+        (base[:, ::2], other[:, ::2]),  # strided columns
+        (base[::3], other[::3]),  # strided rows
         (np.asfortranarray(base), np.asfortranarray(other)),
-        (base.T.copy().T, other.T.copy().T),    # Fortran order again, via transposes
+        (base.T.copy().T, other.T.copy().T),  # Fortran order again, via transposes
     ):
         assert not x.flags.c_contiguous
-        np.testing.assert_allclose(entropy_from_logits(x), ref_entropy_from_logits(x),
-                                   rtol=1e-12, atol=1e-13)
-        np.testing.assert_allclose(kl_divergence_from_logits(x, y), ref_kl_from_logits(x, y),
-                                   rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(
+            entropy_from_logits(x), ref_entropy_from_logits(x), rtol=1e-12, atol=1e-13
+        )
+        np.testing.assert_allclose(
+            kl_divergence_from_logits(x, y), ref_kl_from_logits(x, y), rtol=1e-11, atol=1e-13
+        )
         np.testing.assert_allclose(log_softmax(x), ref_log_softmax(x), rtol=1e-13, atol=1e-13)
         tt = np.minimum(t[: x.shape[0]], x.shape[1] - 1)
-        np.testing.assert_allclose(cross_entropy_from_logits(x, tt, reduction="none"),
-                                   ref_cross_entropy_from_logits(x, tt), rtol=1e-12, atol=1e-13)
+        np.testing.assert_allclose(
+            cross_entropy_from_logits(x, tt, reduction="none"),
+            ref_cross_entropy_from_logits(x, tt),
+            rtol=1e-12,
+            atol=1e-13,
+        )
 
 
 def test_class_axis_other_than_last(rng):
     x = rng.standard_normal((4, 9, 3)) * 3
     y = rng.standard_normal((4, 9, 3)) * 3
     for axis in (0, 1, -2):
-        np.testing.assert_allclose(entropy_from_logits(x, axis=axis),
-                                   ref_entropy_from_logits(x, axis=axis), rtol=1e-12, atol=1e-13)
-        np.testing.assert_allclose(kl_divergence_from_logits(x, y, axis=axis),
-                                   ref_kl_from_logits(x, y, axis=axis), rtol=1e-11, atol=1e-13)
-        np.testing.assert_allclose(softmax(x, axis=axis), ref_softmax(x, axis=axis),
-                                   rtol=1e-13)
+        np.testing.assert_allclose(
+            entropy_from_logits(x, axis=axis),
+            ref_entropy_from_logits(x, axis=axis),
+            rtol=1e-12,
+            atol=1e-13,
+        )
+        np.testing.assert_allclose(
+            kl_divergence_from_logits(x, y, axis=axis),
+            ref_kl_from_logits(x, y, axis=axis),
+            rtol=1e-11,
+            atol=1e-13,
+        )
+        np.testing.assert_allclose(softmax(x, axis=axis), ref_softmax(x, axis=axis), rtol=1e-13)
     # the class axis of a transposed view
-    np.testing.assert_allclose(entropy_from_logits(x.T, axis=0),
-                               ref_entropy_from_logits(x, axis=-1).T, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(
+        entropy_from_logits(x.T, axis=0),
+        ref_entropy_from_logits(x, axis=-1).T,
+        rtol=1e-12,
+        atol=1e-13,
+    )
 
 
 # ------------------------------------------------ big inputs, blocks, threads
+
 
 @pytest.fixture(scope="module")
 def big_logits():
     rng = np.random.default_rng(2024)
     x = (rng.standard_normal(BIG) * 3).astype(np.float32)
     y = (rng.standard_normal(BIG) * 3).astype(np.float32)
-    x[::7, ::13] = -np.inf          # masked classes in every 7th row
+    x[::7, ::13] = -np.inf  # masked classes in every 7th row
     y[3::11, 5::17] = -np.inf
-    x[5] += 200.0                   # a row that overflows float32 exp
-    x[6] -= 200.0                   # and one that underflows
+    x[5] += 200.0  # a row that overflows float32 exp
+    x[6] -= 200.0  # and one that underflows
     t = rng.integers(0, BIG[1], BIG[0])
     t[::7] = np.where(t[::7] % 13 == 0, t[::7] + 1, t[::7])  # keep targets unmasked
     t[::5] = -100
@@ -456,8 +507,9 @@ def big_references(big_logits):
 
 
 @pytest.mark.parametrize("threads", ["1", "2", "3", "8", None])
-def test_big_float32_inputs_match_float64_reference(monkeypatch, big_logits, big_references,
-                                                    threads):
+def test_big_float32_inputs_match_float64_reference(
+    monkeypatch, big_logits, big_references, threads
+):
     if threads is None:
         monkeypatch.delenv("INFOTHEORY_NUM_THREADS", raising=False)
     else:
@@ -468,8 +520,9 @@ def test_big_float32_inputs_match_float64_reference(monkeypatch, big_logits, big
     with no_runtime_warnings():
         h = entropy_from_logits(x)
         kl = kl_divergence_from_logits(x, y)
-        ce = cross_entropy_from_logits(x, t, label_smoothing=0.1, ignore_index=-100,
-                                       reduction="none")
+        ce = cross_entropy_from_logits(
+            x, t, label_smoothing=0.1, ignore_index=-100, reduction="none"
+        )
         ce0 = cross_entropy_from_logits(x, t, ignore_index=-100, reduction="none")
         mean = cross_entropy_from_logits(x, t, ignore_index=-100)
     assert np.isinf(kl).any() and np.isfinite(kl).any()  # y masks classes x uses
@@ -503,8 +556,9 @@ def test_big_inputs_with_class_axis_first(monkeypatch, big_logits, big_reference
     monkeypatch.setenv("INFOTHEORY_NUM_THREADS", "2")
     x, y, _ = big_logits
     np.testing.assert_allclose(entropy_from_logits(x.T, axis=0), big_references["h"], rtol=1e-5)
-    np.testing.assert_allclose(kl_divergence_from_logits(x.T, y.T, axis=0), big_references["kl"],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        kl_divergence_from_logits(x.T, y.T, axis=0), big_references["kl"], rtol=1e-5
+    )
 
 
 def test_error_in_a_worker_thread_is_raised(monkeypatch, big_logits):
@@ -559,8 +613,9 @@ def test_blocks_run_on_several_threads_and_cover_every_row_once(monkeypatch):
     assert all(name.startswith("infotheory") for name in names)
 
 
-@pytest.mark.parametrize("n_rows,n_cols", [(1, 1), (7, 3), (1, 200_000), (3, 300_000),
-                                           (1000, 2000), (513, 1)])
+@pytest.mark.parametrize(
+    "n_rows,n_cols", [(1, 1), (7, 3), (1, 200_000), (3, 300_000), (1000, 2000), (513, 1)]
+)
 def test_blocks_cover_every_row_exactly_once(monkeypatch, n_rows, n_cols):
     monkeypatch.setenv("INFOTHEORY_NUM_THREADS", "3")
     seen = np.zeros(n_rows, dtype=int)

@@ -572,12 +572,12 @@ REDUCED = {
     "cross_entropy_probs": lambda x, t, red: cross_entropy_from_logits(
         x, np.full(x.shape, 1.0 / x.shape[-1]), reduction=red
     ),
-    "ce_of_both": lambda x, t, red: cross_entropy_and_entropy_from_logits(
-        x, t, reduction=red
-    ).cross_entropy,
-    "entropy_of_both": lambda x, t, red: cross_entropy_and_entropy_from_logits(
-        x, t, reduction=red
-    ).entropy,
+    "ce_of_both": lambda x, t, red: (
+        cross_entropy_and_entropy_from_logits(x, t, reduction=red).cross_entropy
+    ),
+    "entropy_of_both": lambda x, t, red: (
+        cross_entropy_and_entropy_from_logits(x, t, reduction=red).entropy
+    ),
     "distillation": lambda x, t, red: distillation_loss(x, x, temperature=2.0, reduction=red),
     "distillation_target": lambda x, t, red: distillation_loss(
         x, x, temperature=2.0, target=t, alpha=0.5, reduction=red

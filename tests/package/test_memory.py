@@ -26,7 +26,9 @@ def peak_bytes(fn):
         tracemalloc.stop()
 
 
-@pytest.fixture(scope="module", params=[(2000, 8000), (125, 128000)], ids=["2000x8000", "125x128000"])
+@pytest.fixture(
+    scope="module", params=[(2000, 8000), (125, 128000)], ids=["2000x8000", "125x128000"]
+)
 def logits(request):
     rows, cols = request.param
     rng = np.random.default_rng(1)

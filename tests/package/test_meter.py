@@ -56,8 +56,7 @@ def test_an_empty_batch_adds_nothing_and_bits_per_byte():
     meter.update(x[:0], t[:0], ignore_index=-100)
     assert meter.tokens == 0 and repr(meter) == "CrossEntropyMeter(tokens=0)"
     meter.update(x, t, ignore_index=-100)
-    total_bits = float(cross_entropy_from_logits(x, t, ignore_index=-100, reduction="sum",
-                                                 base=2))
+    total_bits = float(cross_entropy_from_logits(x, t, ignore_index=-100, reduction="sum", base=2))
     assert meter.bits_per_byte(1000) == pytest.approx(total_bits / 1000, rel=1e-13)
     assert "tokens=" in repr(meter) and "perplexity=" in repr(meter)
 

@@ -43,6 +43,7 @@ def close(a, b, rel=1e-9, abs_=1e-12):
 
 # ------------------------------------------------ the strategies themselves
 
+
 @HYPOTHESIS
 @given(distributions())
 def test_strategy_builds_valid_distributions(p):
@@ -50,6 +51,7 @@ def test_strategy_builds_valid_distributions(p):
 
 
 # ------------------------------------------------------------ entropy
+
 
 @HYPOTHESIS
 @given(distributions(max_size=64))
@@ -71,10 +73,12 @@ def test_permutation_invariance(p, data):
     perm = np.array(data.draw(st.permutations(range(p.size))))
     q = normalise(np.roll(p, 1) + 0.1)
     assert entropy(p[perm]) == pytest.approx(entropy(p), rel=1e-12, abs=1e-15)
-    assert kl_divergence(p[perm], q[perm]) == pytest.approx(kl_divergence(p, q), rel=1e-10,
-                                                            abs=1e-14)
-    assert js_divergence(p[perm], q[perm]) == pytest.approx(js_divergence(p, q), rel=1e-10,
-                                                            abs=1e-14)
+    assert kl_divergence(p[perm], q[perm]) == pytest.approx(
+        kl_divergence(p, q), rel=1e-10, abs=1e-14
+    )
+    assert js_divergence(p[perm], q[perm]) == pytest.approx(
+        js_divergence(p, q), rel=1e-10, abs=1e-14
+    )
 
 
 @HYPOTHESIS
@@ -82,15 +86,18 @@ def test_permutation_invariance(p, data):
 def test_base_conversion(pair, base):
     p, q = pair
     assert entropy(p, base=2) == pytest.approx(entropy(p) / LN2, rel=1e-14, abs=1e-300)
-    assert entropy(p, base=base) == pytest.approx(entropy(p) / math.log(base), rel=1e-13,
-                                                  abs=1e-300)
+    assert entropy(p, base=base) == pytest.approx(
+        entropy(p) / math.log(base), rel=1e-13, abs=1e-300
+    )
     ce = cross_entropy(p, q)
     assert close(cross_entropy(p, q, base=2), ce / LN2, rel=1e-14, abs_=0)
-    assert close(kl_divergence(p, q, base=base), kl_divergence(p, q) / math.log(base),
-                 rel=1e-13, abs_=0)
+    assert close(
+        kl_divergence(p, q, base=base), kl_divergence(p, q) / math.log(base), rel=1e-13, abs_=0
+    )
 
 
 # ------------------------------------------------------ KL and Gibbs
+
 
 @HYPOTHESIS
 @given(distribution_pairs())
@@ -108,8 +115,9 @@ def test_gibbs_inequality(pair):
 @given(distribution_pairs())
 def test_cross_entropy_decomposes(pair):
     p, q = pair
-    assert close(float(cross_entropy(p, q)), float(entropy(p) + kl_divergence(p, q)),
-                 rel=1e-10, abs_=1e-12)
+    assert close(
+        float(cross_entropy(p, q)), float(entropy(p) + kl_divergence(p, q)), rel=1e-10, abs_=1e-12
+    )
 
 
 @HYPOTHESIS
@@ -135,6 +143,7 @@ def test_round_off_never_gives_negative_divergences(pair, data):
 
 # ----------------------------------------------------------------- JS
 
+
 @HYPOTHESIS
 @given(distribution_pairs())
 def test_js_symmetric_bounded_and_defined(pair):
@@ -151,13 +160,17 @@ def test_js_symmetric_bounded_and_defined(pair):
 @given(distributions(min_size=2, max_size=20), st.data())
 def test_js_of_disjoint_supports_is_log_2(p, data):
     assume((p > 0).sum() < p.size)
-    w = np.where(p > 0, 0.0, np.array(data.draw(st.lists(
-        st.floats(0.01, 1.0), min_size=p.size, max_size=p.size))))
+    w = np.where(
+        p > 0,
+        0.0,
+        np.array(data.draw(st.lists(st.floats(0.01, 1.0), min_size=p.size, max_size=p.size))),
+    )
     q = normalise(w)
     assert js_divergence(p, q) == pytest.approx(LN2, rel=1e-12)
 
 
 # ------------------------------------------------------------- joint
+
 
 @HYPOTHESIS
 @given(joint_tables())
@@ -167,8 +180,7 @@ def test_mutual_information_is_kl_from_product_of_marginals(joint):
     assert mi >= 0.0
     product = np.outer(px, py).ravel()
     assert close(mi, ref_kl(joint.ravel(), product), rel=1e-9, abs_=1e-12)
-    assert close(mi, ref_entropy(px) + ref_entropy(py) - ref_entropy(joint), rel=1e-8,
-                 abs_=1e-12)
+    assert close(mi, ref_entropy(px) + ref_entropy(py) - ref_entropy(joint), rel=1e-8, abs_=1e-12)
     assert mi <= min(ref_entropy(px), ref_entropy(py)) + 1e-12
     # symmetric in X and Y
     assert close(mutual_information(joint.T), mi, rel=1e-12, abs_=1e-14)
@@ -184,8 +196,7 @@ def test_chain_rule(joint):
     # conditioning reduces entropy; the gap is the mutual information
     h_y_given_x = conditional_entropy(joint)
     assert 0.0 <= h_y_given_x <= ref_entropy(py) + 1e-12
-    assert close(ref_entropy(py) - h_y_given_x, mutual_information(joint), rel=1e-8,
-                 abs_=1e-12)
+    assert close(ref_entropy(py) - h_y_given_x, mutual_information(joint), rel=1e-8, abs_=1e-12)
     assert h_xy <= ref_entropy(px) + ref_entropy(py) + 1e-12
 
 
@@ -194,12 +205,14 @@ def test_chain_rule(joint):
 def test_independent_tables(px, py):
     joint = np.outer(px, py)
     assert mutual_information(joint) == pytest.approx(0.0, abs=1e-13)
-    assert joint_entropy(joint) == pytest.approx(ref_entropy(px) + ref_entropy(py), rel=1e-10,
-                                                 abs=1e-13)
+    assert joint_entropy(joint) == pytest.approx(
+        ref_entropy(px) + ref_entropy(py), rel=1e-10, abs=1e-13
+    )
     assert conditional_entropy(joint) == pytest.approx(ref_entropy(py), rel=1e-10, abs=1e-13)
 
 
 # ------------------------------------------------------------ logits
+
 
 @HYPOTHESIS
 @given(logit_vectors())
@@ -209,8 +222,11 @@ def test_entropy_from_logits_is_entropy_of_softmax(x):
 
 
 @HYPOTHESIS
-@given(st.integers(1, 30).flatmap(lambda n: st.tuples(logit_vectors(n=n, bound=20.0),
-                                                      logit_vectors(n=n, bound=20.0))))
+@given(
+    st.integers(1, 30).flatmap(
+        lambda n: st.tuples(logit_vectors(n=n, bound=20.0), logit_vectors(n=n, bound=20.0))
+    )
+)
 def test_kl_from_logits_is_kl_of_softmaxes(pair):
     a, b = pair
     d = kl_divergence_from_logits(a, b)
@@ -221,6 +237,7 @@ def test_kl_from_logits_is_kl_of_softmaxes(pair):
 @HYPOTHESIS
 @given(logit_vectors(masks=False), st.floats(-1e4, 1e4))
 def test_logits_are_shift_invariant(x, shift):
-    assert entropy_from_logits(x + shift) == pytest.approx(entropy_from_logits(x), rel=1e-8,
-                                                           abs=1e-9)
+    assert entropy_from_logits(x + shift) == pytest.approx(
+        entropy_from_logits(x), rel=1e-8, abs=1e-9
+    )
     np.testing.assert_allclose(softmax(x + shift), softmax(x), rtol=1e-8, atol=1e-12)

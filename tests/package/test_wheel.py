@@ -19,9 +19,22 @@ PACKAGE = ROOT / "infotheory"
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-w", str(out),
-         "--disable-pip-version-check", "-q"],
-        cwd=out, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "-w",
+            str(out),
+            "--disable-pip-version-check",
+            "-q",
+        ],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, f"pip wheel failed:\n{proc.stdout}\n{proc.stderr}"
     wheels = sorted(out.glob("*.whl"))
@@ -54,4 +67,3 @@ def test_numpy_is_the_only_dependency(wheel):
     assert requires[0].replace(" ", "").startswith("numpy"), requires
     assert ";" not in requires[0]  # not conditional on an extra or a platform
     assert metadata["Name"] == "infotheory"
-

@@ -47,7 +47,11 @@ def node() -> str:
 
 def run_node(node: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [node, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [node, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         timeout=timeout,
     )
 
@@ -55,7 +59,7 @@ def run_node(node: str, *args: str, timeout: float) -> subprocess.CompletedProce
 def pyodide_result(output: str) -> dict | None:
     for line in reversed(output.splitlines()):
         if line.startswith("PYODIDE-RESULT "):
-            return json.loads(line[len("PYODIDE-RESULT "):])
+            return json.loads(line[len("PYODIDE-RESULT ") :])
     return None
 
 

@@ -46,10 +46,12 @@ def fake(tmp_path: Path):
     lock = {
         "info": {"version": A.PYODIDE_VERSION, "python": "3.12.7"},
         "packages": {
-            "a": {"file_name": "a-1.0-py3-none-any.whl", "sha256": sha256(WHEEL_A),
-                  "depends": ["b"]},
-            "b": {"file_name": "b-2.0-py3-none-any.whl", "sha256": sha256(WHEEL_B),
-                  "depends": []},
+            "a": {
+                "file_name": "a-1.0-py3-none-any.whl",
+                "sha256": sha256(WHEEL_A),
+                "depends": ["b"],
+            },
+            "b": {"file_name": "b-2.0-py3-none-any.whl", "sha256": sha256(WHEEL_B), "depends": []},
         },
     }
     return {"cache": tmp_path, "source": source, "requirements": requirements, "lock": lock}
@@ -68,21 +70,25 @@ def test_verify_sha256_accepts_the_right_file_and_rejects_a_tampered_one(tmp_pat
 
 
 def test_extracts_only_the_wheels_asked_for_with_their_dependencies(fake):
-    paths = A.official_wheels(["a"], lock=fake["lock"], cache=fake["cache"],
-                              requirements=fake["requirements"])
+    paths = A.official_wheels(
+        ["a"], lock=fake["lock"], cache=fake["cache"], requirements=fake["requirements"]
+    )
     assert [p.name for p in paths] == ["b-2.0-py3-none-any.whl", "a-1.0-py3-none-any.whl"]
     assert sorted(p.name for p in (fake["cache"] / "wheels").iterdir()) == [
-        "a-1.0-py3-none-any.whl", "b-2.0-py3-none-any.whl"
+        "a-1.0-py3-none-any.whl",
+        "b-2.0-py3-none-any.whl",
     ]  # never the archive's own lock
 
 
 def test_a_wheel_that_does_not_match_the_official_lock_fails_the_build(fake):
     fake["lock"]["packages"]["b"]["sha256"] = sha256(b"what the official lock says")
     with pytest.raises(A.AssetError, match="sha256 mismatch for b-2.0-py3-none-any.whl"):
-        A.official_wheels(["a"], lock=fake["lock"], cache=fake["cache"],
-                          requirements=fake["requirements"])
+        A.official_wheels(
+            ["a"], lock=fake["lock"], cache=fake["cache"], requirements=fake["requirements"]
+        )
     leftovers = list((fake["cache"] / "wheels").glob("b-*")) + list(
-        (fake["cache"] / "wheels").glob(".*"))
+        (fake["cache"] / "wheels").glob(".*")
+    )
     assert not leftovers, "a rejected wheel must not stay in the cache"
 
 
@@ -113,8 +119,9 @@ def test_a_cached_source_archive_with_another_hash_is_not_used(fake, monkeypatch
 
     monkeypatch.setattr(subprocess, "run", fake_pip)
     with pytest.raises(A.AssetError, match="pip download"):
-        A.official_wheels(["a"], lock=fake["lock"], cache=fake["cache"],
-                          requirements=fake["requirements"])
+        A.official_wheels(
+            ["a"], lock=fake["lock"], cache=fake["cache"], requirements=fake["requirements"]
+        )
     assert "--require-hashes" in calls[0] and "--no-deps" in calls[0]
 
 
@@ -150,8 +157,9 @@ def test_requirements_are_exact_pins_with_hashes():
 
 def test_a_lock_of_another_version_is_refused(tmp_path):
     fake_npm = tmp_path / "pyodide"
-    shutil.copytree(A.NPM_DIR, fake_npm, ignore=shutil.ignore_patterns("*.wasm", "*.zip",
-                                                                       "*.asm.js"))
+    shutil.copytree(
+        A.NPM_DIR, fake_npm, ignore=shutil.ignore_patterns("*.wasm", "*.zip", "*.asm.js")
+    )
     with pytest.raises(A.AssetError, match="lacks"):
         A.load_lock(fake_npm)
     for name in A.CORE_FILES:
@@ -198,8 +206,9 @@ def test_stage_cdn_ships_only_the_site_wheel_and_the_snapshot(tmp_path):
     m = A.stage(tmp_path / "assets", source="cdn").manifest
     assert m["indexURL"] == f"https://cdn.jsdelivr.net/pyodide/v{A.PYODIDE_VERSION}/full/"
     shipped = sorted(p.name for p in (tmp_path / "assets" / "pyodide").iterdir())
-    assert shipped == sorted([m["wheels"][0]["file"], m["snapshot"]["file"], m["bytecode"]["file"],
-                              "manifest.json"])
+    assert shipped == sorted(
+        [m["wheels"][0]["file"], m["snapshot"]["file"], m["bytecode"]["file"], "manifest.json"]
+    )
     assert set(m["integrity"]) == set(A.SRI_FILES) | set(m["packageWheels"])
 
 
@@ -221,8 +230,9 @@ def test_stage_refuses_an_unknown_source(tmp_path):
 
 def test_the_infotheory_wheel_is_rebuilt_when_the_sources_change(tmp_path):
     project = tmp_path / "project"
-    shutil.copytree(ROOT / "infotheory", project / "infotheory",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "infotheory", project / "infotheory", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(ROOT / "pyproject.toml", project)
     shutil.copy(ROOT / "README.md", project)
     cache = tmp_path / "cache"

@@ -35,19 +35,21 @@ def collect() -> list[dict]:
                 continue
             examples = doctest_examples(block)
             if examples:
-                blocks.append({
-                    "line": block.first_line,
-                    "examples": [
-                        {
-                            "source": ex.source,
-                            "want": ex.want,
-                            "exc_msg": ex.exc_msg,
-                            "flags": [FLAG_NAMES[f] for f, on in ex.options.items() if on],
-                            "line": block.first_line + 1 + ex.lineno,
-                        }
-                        for ex in examples
-                    ],
-                })
+                blocks.append(
+                    {
+                        "line": block.first_line,
+                        "examples": [
+                            {
+                                "source": ex.source,
+                                "want": ex.want,
+                                "exc_msg": ex.exc_msg,
+                                "flags": [FLAG_NAMES[f] for f, on in ex.options.items() if on],
+                                "line": block.first_line + 1 + ex.lineno,
+                            }
+                            for ex in examples
+                        ],
+                    }
+                )
             elif block.language == "python":
                 blocks.append({"line": block.first_line, "code": block.text})
         if blocks:
@@ -71,11 +73,14 @@ def test_site_examples_print_the_same_inside_pyodide(staged, node, tmp_path):
     failing = {f"{f['file']}: {f['source'].splitlines()[0]}": f for f in result["failures"]}
     problems = [
         f"{f['file']}:{f['line']}: >>> {f['source'].rstrip()}\n    {f['problem']}"
-        for key, f in failing.items() if key not in known
+        for key, f in failing.items()
+        if key not in known
     ]
     if failing.keys() & known.keys():
-        SUMMARY.append("  known differences (tests/runtime/known_failures.json): "
-                       + "; ".join(sorted(failing.keys() & known.keys())))
+        SUMMARY.append(
+            "  known differences (tests/runtime/known_failures.json): "
+            + "; ".join(sorted(failing.keys() & known.keys()))
+        )
     assert not problems, (
         "examples that print something else in the reader's browser (Pyodide) than on the "
         "page:\n" + "\n".join(problems)

@@ -14,8 +14,9 @@ from .conftest import SUMMARY, run_node
 
 
 def test_runtime_js(staged, node):
-    proc = run_node(node, "--test", "--test-reporter=tap", "tests/runtime/runtime.test.mjs",
-                    timeout=900)
+    proc = run_node(
+        node, "--test", "--test-reporter=tap", "tests/runtime/runtime.test.mjs", timeout=900
+    )
     counts = dict(re.findall(r"^# (pass|fail|cancelled|skipped) (\d+)$", proc.stdout, re.M))
     SUMMARY.append(
         f"session.js + engine.js + runner.py under node: {counts.get('pass', '?')} passed, "
