@@ -131,7 +131,9 @@ def _fingerprint() -> str:
     for path in sorted(FRONTEND.rglob("*")):
         if path.is_file() and path.suffix in {".js", ".mjs", ".css", ".json"}:
             stat = path.stat()
-            digest.update(f"{path.relative_to(FRONTEND)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            digest.update(
+                f"{path.relative_to(FRONTEND)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+            )
     lock = ROOT / "package-lock.json"
     if lock.is_file():
         digest.update(str(lock.stat().st_mtime_ns).encode())
@@ -172,7 +174,9 @@ class Bundle:
         )
         if result.returncode != 0 or result.stdout.strip():
             out.cleanup()
-            raise PluginError(f"esbuild could not bundle {', '.join(str(e.relative_to(ROOT)) for e in ENTRIES)}:\n{result.stdout}")
+            raise PluginError(
+                f"esbuild could not bundle {', '.join(str(e.relative_to(ROOT)) for e in ENTRIES)}:\n{result.stdout}"
+            )
         if self._dir is not None:
             self._dir.cleanup()
         self._dir = out

@@ -156,6 +156,7 @@ def entropy(
 
     An empty batch gives an empty result:
 
+    >>> import numpy as np
     >>> entropy(np.zeros((0, 3)))
     array([], dtype=float64)
     """

@@ -2,14 +2,17 @@
 // the runnable cells, and keyboard access to boxes that scroll (../theme/scrollable.js).
 //
 // Binds the cells of the page on every emission of Material's `document$` (so it would
-// keep working with instant navigation), or once if the theme has none. This module is
-// small; CodeMirror loads as a separate chunk, and the Python runtime (assets/runtime/)
-// only on the first Run, a focus in an editor, or idle time after the page has loaded.
+// keep working with instant navigation), or once if the theme has none (onEveryPage,
+// ../shared/dom.js). This module is small; CodeMirror loads as a separate chunk, and the
+// Python runtime (assets/runtime/) only on the first Run, a focus in an editor, or idle
+// time after the page has loaded (../shared/warmup.js).
 import "./cells.css";
 import "../widgets/widgets.css";
+import { onEveryPage } from "../shared/dom.js";
+import { pageLanguage } from "../shared/language.js";
+import { scheduleWarmUp } from "../shared/warmup.js";
 import { focusableScrollers } from "../theme/scrollable.js";
 import { PageCells } from "./page.js";
-import { pageLanguage } from "./strings.js";
 
 // Both live next to this file in the built site: assets/cells/ and assets/runtime/.
 const ASSETS_URL = new URL("../", import.meta.url).href;
@@ -27,8 +30,11 @@ function bind() {
   if (current) current.dispose();
   current = null;
   if (!elements.length) return;
-  current = createPage(elements);
-  scheduleWarmUp(current);
+  const page = createPage(elements);
+  current = page;
+  // Python and the editor in idle time after the load (frontend/shared/warmup.js), for
+  // this page only: a page bound since then has a warm-up of its own.
+  scheduleWarmUp(() => current === page && page.warmUp());
 }
 
 function createPage(elements) {
@@ -51,21 +57,7 @@ function bindWidgets() {
   const cells = { send: (host, code) => (current ||= createPage([])).send(host, code) };
   import("../widgets/main.js")
     .then(({ mountWidgets }) => mountWidgets(hosts, { lang: pageLanguage(document), cells }))
-    .catch((err) => console.error("infotheory widgets could not be loaded:", err)); // eslint-disable-line no-console
+    .catch((err) => console.error("infotheory widgets could not be loaded:", err));
 }
 
-function scheduleWarmUp(page) {
-  const connection = navigator.connection;
-  if (connection && (connection.saveData || /(^|-)2g$/.test(connection.effectiveType || ""))) return;
-  const idle = () => {
-    const later = window.requestIdleCallback || ((fn) => setTimeout(fn, 1000));
-    later(() => current === page && page.warmUp(), { timeout: 4000 });
-  };
-  if (document.readyState === "complete") idle();
-  else window.addEventListener("load", idle, { once: true });
-}
-
-const material = window.document$;
-if (material && typeof material.subscribe === "function") material.subscribe(bind);
-else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", bind, { once: true });
-else bind();
+onEveryPage(bind);

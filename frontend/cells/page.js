@@ -4,6 +4,7 @@
 // Run turns it into an editor and runs it; earlier cells not yet run go first, since the
 // example may use what they define. Stop interrupts; Reset puts the whole page back as it
 // was loaded (original code, static outputs, a fresh interpreter).
+import { button, el, setDisabled, svg } from "../shared/dom.js";
 import { OutputView } from "./output.js";
 import { strings } from "./strings.js";
 
@@ -17,7 +18,6 @@ export function loadEditor() {
   return editorModule;
 }
 
-const SVG = "http://www.w3.org/2000/svg";
 const ICONS = {
   run: "M8 5.14v14l11-7-11-7z",
   stop: "M6 6h12v12H6z",
@@ -27,39 +27,18 @@ const ICONS = {
     "M19 21H8V7h11v14zm0-16H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm-3-4H4a2 2 0 0 0-2 2v14h2V3h12V1z",
 };
 
-function element(tag, attributes = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value == null) continue;
-    node.setAttribute(name, value === true ? "" : String(value));
-  }
-  node.append(...children);
-  return node;
-}
-
 function icon(name) {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", ICONS[name]);
-  svg.append(path);
-  return svg;
+  return svg("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, [
+    svg("path", { d: ICONS[name] }),
+  ]);
 }
 
-function button(kind, text, label, onClick) {
-  const node = element(
-    "button",
-    { type: "button", class: `cell-button cell-button--${kind}`, "aria-label": label },
-    [icon(kind), element("span", { class: "cell-button__text" }, [text])],
+function cellButton(kind, text, label, onClick) {
+  return button(
+    [icon(kind), el("span", { class: "cell-button__text" }, [text])],
+    () => onClick(),
+    { class: `cell-button cell-button--${kind}`, "aria-label": label },
   );
-  node.addEventListener("click", (event) => {
-    event.preventDefault();
-    if (node.getAttribute("aria-disabled") === "true") return;
-    onClick();
-  });
-  return node;
 }
 
 /** The fraction in whatever shape the runtime reports progress. */
@@ -87,43 +66,43 @@ class Cell {
     const s = this.page.s;
     const n = this.index;
     const id = `cell-${n}`;
-    this.editorHost = element("div", { class: "cell-editor", hidden: true });
-    this.help = element("p", { class: "cell-help", id: `${id}-help`, hidden: true }, [s.editorHelp]);
-    this.runButton = button("run", s.run, s.runLabel(n), () => this.page.run(this));
-    this.stopButton = button("stop", s.stop, s.stopLabel(n), () => this.page.stop(this));
-    this.resetButton = button("reset", s.reset, s.resetLabel, () => this.page.reset(this));
-    this.copyButton = button("copy", s.copy, s.copyLabel(n), () => this.copy());
-    this.stopButton.setAttribute("aria-disabled", "true");
-    this.status = element("span", { class: "cell-status", role: "status" });
-    this.progress = element("progress", {
+    this.editorHost = el("div", { class: "cell-editor", hidden: true });
+    this.help = el("p", { class: "cell-help", id: `${id}-help`, hidden: true }, [s.editorHelp]);
+    this.runButton = cellButton("run", s.run, s.runLabel(n), () => this.page.run(this));
+    this.stopButton = cellButton("stop", s.stop, s.stopLabel(n), () => this.page.stop(this));
+    this.resetButton = cellButton("reset", s.reset, s.resetLabel, () => this.page.reset(this));
+    this.copyButton = cellButton("copy", s.copy, s.copyLabel(n), () => this.copy());
+    setDisabled(this.stopButton, true);
+    this.status = el("span", { class: "cell-status", role: "status" });
+    this.progress = el("progress", {
       class: "cell-progress",
       max: "1",
       "aria-label": s.loadingLabel,
       hidden: true,
     });
-    this.retryButton = element("button", { type: "button", class: "cell-button cell-button--retry", hidden: true }, [
+    this.retryButton = el("button", { type: "button", class: "cell-button cell-button--retry", hidden: true }, [
       s.retry,
     ]);
     this.retryButton.addEventListener("click", () => {
       this.retryButton.hidden = true;
       this.page.run(this);
     });
-    const bar = element("div", { class: "cell-bar", role: "group", "aria-label": s.group(n) }, [
+    const bar = el("div", { class: "cell-bar", role: "group", "aria-label": s.group(n) }, [
       this.runButton,
       this.stopButton,
       this.resetButton,
       this.copyButton,
     ]);
-    const info = element("div", { class: "cell-info" }, [this.status, this.progress, this.retryButton]);
-    this.outputLabel = element("div", { class: "cell-output__label", id: `${id}-output-label` });
-    this.outputPre = element("pre", {
+    const info = el("div", { class: "cell-info" }, [this.status, this.progress, this.retryButton]);
+    this.outputLabel = el("div", { class: "cell-output__label", id: `${id}-output-label` });
+    this.outputPre = el("pre", {
       class: "cell-output__text",
       tabindex: "0",
       "aria-labelledby": `${id}-output-label`,
     });
     this.output = new OutputView(this.outputPre, s.truncated);
-    this.outputBox = element("div", { class: "cell-output", hidden: true }, [this.outputLabel, this.outputPre]);
-    this.hint = element("p", { class: "cell-hint", hidden: true });
+    this.outputBox = el("div", { class: "cell-output", hidden: true }, [this.outputLabel, this.outputPre]);
+    this.hint = el("p", { class: "cell-hint", hidden: true });
     this.staticView.after(this.editorHost, this.help, bar, info, this.outputBox, this.hint);
     this.el.classList.add("cell--ready");
     this.setState("static");
@@ -221,11 +200,11 @@ class Cell {
       await navigator.clipboard.writeText(text);
       this.say(s.copied);
     } catch {
-      const area = element("textarea", { class: "cell-clipboard", readonly: true, "aria-hidden": "true" });
+      const area = el("textarea", { class: "cell-clipboard", readonly: true, "aria-hidden": "true" });
       area.value = text;
       document.body.append(area);
       area.select();
-      let ok = false;
+      let ok;
       try {
         ok = document.execCommand("copy");
       } catch {
@@ -303,8 +282,8 @@ export class PageCells {
   #updateButtons() {
     for (const cell of this.cells) {
       const canStop = this.busy && (cell === this.initiator || cell === this.current);
-      cell.runButton.setAttribute("aria-disabled", String(this.busy));
-      cell.stopButton.setAttribute("aria-disabled", String(!canStop));
+      setDisabled(cell.runButton, this.busy);
+      setDisabled(cell.stopButton, !canStop);
     }
   }
 
@@ -394,7 +373,7 @@ export class PageCells {
   }
 
   #loadFailed(cell, err) {
-    console.warn("infotheory cells: Python could not be loaded:", err); // eslint-disable-line no-console
+    console.warn("infotheory cells: Python could not be loaded:", err);
     cell.hideProgress();
     cell.setState("failed");
     // The runtime's RuntimeLoadError messages are localized and written for readers.
@@ -500,21 +479,14 @@ export class PageCells {
     if (cell) {
       cell.setCode(code);
     } else {
-      const el = document.createElement("div");
-      el.className = "cell cell--widget";
-      el.dataset.cell = String(Math.max(0, ...this.cells.map((c) => c.index)) + 1);
-      const view = document.createElement("div");
-      view.className = "language-python highlight";
-      const pre = document.createElement("pre");
-      pre.append(document.createElement("code"));
-      view.append(pre);
-      const data = document.createElement("script");
-      data.type = "application/json";
-      data.className = "cell-data";
-      data.textContent = JSON.stringify({ code, examples: [], standalone: true });
-      el.append(view, data);
-      host.after(el);
-      cell = new Cell(this, el);
+      const number = Math.max(0, ...this.cells.map((c) => c.index)) + 1;
+      const data = JSON.stringify({ code, examples: [], standalone: true });
+      const node = el("div", { class: "cell cell--widget", "data-cell": number }, [
+        el("div", { class: "language-python highlight" }, [el("pre", {}, [el("code")])]),
+        el("script", { type: "application/json", class: "cell-data" }, [data]),
+      ]);
+      host.after(node);
+      cell = new Cell(this, node);
       cell.host = host;
       cell.setCode(code);
       this.cells.push(cell);

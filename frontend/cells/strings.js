@@ -1,6 +1,7 @@
-// Every word the cells show or announce, in the page's language (<html lang>).
-// English is the fallback for a language not listed here. Numbers are formatted with
-// the page's locale (a decimal comma in Spanish).
+// Every word the cells show or announce, in the page's language (../shared/language.js).
+// English is the fallback for a language not listed here. Numbers are written by
+// ../shared/number.js (a decimal comma in Spanish).
+import { formatNumber } from "../shared/number.js";
 
 const isMac = typeof navigator !== "undefined" && /Mac|iP(hone|ad|od)/.test(navigator.platform || "");
 const runKeys = { en: isMac ? "⌘+Enter" : "Ctrl+Enter", es: isMac ? "⌘+Intro" : "Ctrl+Intro" };
@@ -10,8 +11,7 @@ const list = (numbers, and) =>
     ? String(numbers[0])
     : `${numbers.slice(0, -1).join(", ")} ${and} ${numbers[numbers.length - 1]}`;
 
-const seconds = (lang, ms) =>
-  new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(ms / 1000);
+const seconds = (lang, ms) => formatNumber(lang, ms / 1000, 1);
 
 const STRINGS = {
   en: {
@@ -118,14 +118,6 @@ const STRINGS = {
   },
 };
 
-/** The page's language code ("en" or "es") and its strings. */
-export function pageLanguage(doc = document) {
-  const lang = (doc.documentElement.getAttribute("lang") || "en").toLowerCase().split("-")[0];
-  return lang in STRINGS ? lang : "en";
-}
-
 export function strings(lang) {
   return STRINGS[lang] || STRINGS.en;
 }
-
-export const LANGUAGES = Object.keys(STRINGS);

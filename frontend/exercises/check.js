@@ -36,7 +36,12 @@ export function parseAnswer(text, lang) {
   return { value: Number(s) };
 }
 
-/** Equal infinities, or finite and within the tolerance (as the build's test checks). */
+/**
+ * Equal infinities, or finite and within the tolerance, with a 1e-12 slack for the
+ * rounding of the difference: the same test as the build's `within` (hooks/exercises.py),
+ * with which tests/docs/test_exercises.py checks that no mistake is within the tolerance
+ * of the answer or of another mistake.
+ */
 export function within(value, target, tolerance) {
   if (!Number.isFinite(value) || !Number.isFinite(target)) return value === target;
   return Math.abs(value - target) <= tolerance + 1e-12;

@@ -3,8 +3,11 @@
 // mistakes in the page's language, and remembers progress in localStorage, per page and
 // language. Nothing is sent anywhere.
 import "./exercises.css";
+import { el, onEveryPage } from "../shared/dom.js";
+import { pageLanguage } from "../shared/language.js";
+import { formatNumber } from "../shared/number.js";
 import { checkChoice, checkNumeric, parseAnswer, toNumber } from "./check.js";
-import { formatNumber, pageLanguage, strings } from "./strings.js";
+import { strings } from "./strings.js";
 
 const STORAGE_PREFIX = "infotheory:exercises";
 
@@ -64,12 +67,8 @@ class Progress {
   }
 }
 
-function paragraph(text, className) {
-  const p = document.createElement("p");
-  if (className) p.className = className;
-  p.textContent = text;
-  return p;
-}
+/** A <p> holding `text`. */
+const paragraph = (text, className) => el("p", { class: className || null }, [text]);
 
 class Exercise {
   constructor(el, page) {
@@ -216,14 +215,11 @@ class PageExercises {
 let current = null;
 
 function bind() {
-  const elements = [...document.querySelectorAll("div.exercise[data-exercise]")].filter((el) =>
-    el.querySelector(":scope > script.exercise-data"),
+  const elements = [...document.querySelectorAll("div.exercise[data-exercise]")].filter((node) =>
+    node.querySelector(":scope > script.exercise-data"),
   );
   if (current && elements.length && current.exercises[0].el === elements[0]) return;
   current = elements.length ? new PageExercises(elements) : null;
 }
 
-const material = window.document$;
-if (material && typeof material.subscribe === "function") material.subscribe(bind);
-else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", bind, { once: true });
-else bind();
+onEveryPage(bind);

@@ -1,23 +1,6 @@
-// Every word the exercises show or announce, in the page's language (<html lang>).
-// English is the fallback. Numbers are formatted with the page's locale, without
-// thousands separators (Spanish: 1,737 and 10000, never 10.000).
-
-export function pageLanguage(doc = document) {
-  const lang = (doc.documentElement.getAttribute("lang") || "en").toLowerCase();
-  return lang.startsWith("es") ? "es" : "en";
-}
-
-export function formatNumber(lang, value, decimals) {
-  if (value === Infinity) return "∞";
-  if (value === -Infinity) return "−∞";
-  return new Intl.NumberFormat(lang, {
-    minimumFractionDigits: decimals,
-    maximumFractionDigits: decimals,
-    useGrouping: false,
-  })
-    .format(value)
-    .replace("-", "−");
-}
+// Every word the exercises show or announce, in the page's language (../shared/language.js).
+// English is the fallback. Numbers are written by ../shared/number.js, as the build writes
+// them, without thousands separators (Spanish: 1,737 and 10000, never 10.000).
 
 const STRINGS = {
   en: {

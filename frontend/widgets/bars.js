@@ -3,8 +3,9 @@
 // focusable): drag it with a mouse, a pen or a finger, or focus it and use the arrow keys,
 // Page Up/Down, Home and End. The owner decides what a change means (renormalising the
 // other bars, for instance) and calls set() with the new values.
-import { setAttributes, svg, uid } from "./dom.js";
-import { formatNumber, strings } from "./strings.js";
+import { setAttributes, svg, uid } from "../shared/dom.js";
+import { fmt } from "./dom.js";
+import { strings } from "./strings.js";
 
 const W = 300;
 const H = 150;
@@ -50,7 +51,7 @@ export class Bars {
   }
 
   format(v) {
-    return formatNumber(this.lang, v, this.digits);
+    return fmt(this.lang, v, this.digits);
   }
 
   /** Show `values`; the bars are rebuilt only when their number changes. */

@@ -1,47 +1,21 @@
-// Small DOM helpers shared by the widgets: elements, SVG, labelled sliders, readouts,
-// a polite live region, and the "Send to code" button.
-import { formatNumber } from "./strings.js";
+// The widgets' own DOM pieces: their numbers, buttons, labelled sliders, number fields,
+// readouts, a polite live region, the "Send to code" button and the widget's frame.
+// Elements, SVG, ids and aria-disabled come from ../shared/dom.js, the digits of a number
+// from ../shared/number.js.
+import { button as plainButton, el, uid } from "../shared/dom.js";
+import { formatNumber } from "../shared/number.js";
 
-export const SVG_NS = "http://www.w3.org/2000/svg";
+/**
+ * A number as the widgets show it: ../shared/number.js (the build's rounding, a decimal
+ * comma in Spanish) with the ASCII minus "-" the widgets have always written, so that a
+ * readout or note reads as the Python that "Send to code" prints beside it
+ * (tests/browser/test_widgets.py compares the two character for character).
+ */
+export const fmt = (lang, x, digits) => formatNumber(lang, x, digits, { minus: "-" });
 
-let counter = 0;
-/** A document-unique id with a readable prefix. */
-export const uid = (prefix) => `it-${prefix}-${++counter}`;
-
-export function el(tag, attributes = {}, children = []) {
-  const node = document.createElement(tag);
-  setAttributes(node, attributes);
-  node.append(...children.filter((c) => c != null));
-  return node;
-}
-
-export function svg(tag, attributes = {}, children = []) {
-  const node = document.createElementNS(SVG_NS, tag);
-  setAttributes(node, attributes);
-  node.append(...children.filter((c) => c != null));
-  return node;
-}
-
-export function setAttributes(node, attributes) {
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value == null) node.removeAttribute(name);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  return node;
-}
-
+/** A widget button (class it-button) showing `text`. */
 export function button(text, onClick, attributes = {}) {
-  const node = el("button", { type: "button", class: "it-button", ...attributes }, [text]);
-  node.addEventListener("click", (event) => {
-    event.preventDefault();
-    if (node.getAttribute("aria-disabled") === "true") return;
-    onClick(event);
-  });
-  return node;
-}
-
-export function setDisabled(node, disabled) {
-  node.setAttribute("aria-disabled", String(Boolean(disabled)));
+  return plainButton([text], onClick, { class: "it-button", ...attributes });
 }
 
 /**
@@ -96,6 +70,25 @@ export function slider({ label, min, max, step, values, value, format, onInput, 
   return control;
 }
 
+/**
+ * A number field (`label` its accessible name, `text` the short label shown before it)
+ * that calls `onValue(v)` for every value typed within [min, max]; anything else only
+ * marks it aria-invalid.
+ */
+export function numberInput({ prefix, label, text, value, min, max, step, onValue }) {
+  const id = uid(prefix);
+  const input = el("input", {
+    type: "number", id, class: "it-number__input", "aria-label": label, step, min, max, value: String(value), inputmode: "decimal",
+  });
+  input.addEventListener("input", () => {
+    const v = Number(input.value);
+    const ok = input.value.trim() !== "" && Number.isFinite(v) && v >= min && v <= max;
+    input.setAttribute("aria-invalid", ok ? "false" : "true");
+    if (ok) onValue(v);
+  });
+  return el("span", { class: "it-number" }, [el("label", { for: id }, [text]), input]);
+}
+
 /** One readout: a symbol, its value, a unit, and a name for screen readers. */
 export function readout(key, symbol, name) {
   const value = el("span", { class: "it-readout__value" });
@@ -134,8 +127,6 @@ export function liveRegion(delay = 700) {
   };
 }
 
-export const fmt = (lang, x, digits) => formatNumber(lang, x, digits);
-
 /** A float as Python reads it back to the same double (JS and Python agree on shortest repr). */
 export function py(x) {
   if (x === Infinity) return "float('inf')";
@@ -159,7 +150,7 @@ export function sendToCode(host, s, cells, code) {
       await cells.send(host, code());
       status.textContent = s.sent;
     } catch (err) {
-      console.warn("infotheory widgets: Send to code failed:", err); // eslint-disable-line no-console
+      console.warn("infotheory widgets: Send to code failed:", err);
       status.textContent = s.noCells;
     }
   }, { class: "it-button it-button--send", "aria-label": s.sendToCodeLabel });

@@ -7,9 +7,9 @@
 // Three buttons move Q to the forward optimum (moment matching), to the reverse optimum
 // (Nelder–Mead from each mode and from the moment-matched Gaussian, as
 // fit_gaussian_reverse_kl) and to the reverse objective's local minimum between the modes.
-import { button, el, frame, liveRegion, py, readout, sendToCode, setDisabled, slider, svg } from "./dom.js";
+import { el, setDisabled, svg } from "../shared/dom.js";
+import { button, fmt, frame, liveRegion, py, readout, sendToCode, slider } from "./dom.js";
 import { bimodal, fitForward, fitReverse, fitReverseFrom, gaussian, klContinuous } from "./math.js";
-import { formatNumber } from "./strings.js";
 
 export const LOWER = -6;
 export const UPPER = 6;
@@ -74,7 +74,7 @@ function curve(logpdf, top, sx, W, H) {
 }
 
 export function mount(host, { lang, s, cells }) {
-  const f = (x, digits = DIGITS) => formatNumber(lang, x, digits);
+  const f = (x, digits = DIGITS) => fmt(lang, x, digits);
   const state = { mu: 0, sigma: 1.5, d: 2.2, snapped: null };
   const fits = new Map(); // d -> {forward, reverse: {side: fit}, local}
   const domain = `[${f(LOWER, 0)}, ${f(UPPER, 0)}]`;

@@ -4,10 +4,10 @@
 // renormalise), a reward per response (number inputs) and β (slider). Shows the optimal
 // policy π* ∝ π_ref · exp(r / β), built as softmax(log π_ref + r / β) like the page's
 // example, its expected reward and D(π*‖π_ref), and the reference's expected reward.
+import { el } from "../shared/dom.js";
 import { Bars } from "./bars.js";
-import { el, frame, liveRegion, py, pyList, readout, sendToCode, slider, uid } from "./dom.js";
+import { fmt, frame, liveRegion, numberInput, py, pyList, readout, sendToCode, slider } from "./dom.js";
 import { klDivergence, setProbability, softmax } from "./math.js";
-import { formatNumber } from "./strings.js";
 
 const DIGITS = 3;
 const KEYS = ["E[r]", "D(π*‖π_ref)", "E_ref[r]"];
@@ -42,7 +42,7 @@ export function pythonCode({ ref, reward, beta }) {
 }
 
 export function mount(host, { lang, s, cells }) {
-  const f = (x, digits = DIGITS) => formatNumber(lang, x, digits);
+  const f = (x, digits = DIGITS) => fmt(lang, x, digits);
   const state = { ref: [0.6, 0.25, 0.14, 0.01], reward: [0, 1, 1.5, 3], beta: 1 };
 
   frame(host, s.leashTitle, s.leashHelp);
@@ -64,21 +64,15 @@ export function mount(host, { lang, s, cells }) {
   const chart = (name, bars, tone) =>
     el("div", { class: `it-chart it-chart--${tone}` }, [el("p", { class: "it-chart__name", "aria-hidden": "true" }, [name]), bars.el]);
 
-  const rewardInputs = state.reward.map((v, i) => {
-    const id = uid("reward");
-    const input = el("input", {
-      type: "number", id, class: "it-number__input", "aria-label": s.reward(i + 1), step: 0.5, min: -10, max: 10, value: String(v), inputmode: "decimal",
-    });
-    input.addEventListener("input", () => {
-      const value = Number(input.value);
-      const ok = input.value.trim() !== "" && Number.isFinite(value) && value >= -10 && value <= 10;
-      input.setAttribute("aria-invalid", ok ? "false" : "true");
-      if (!ok) return;
-      state.reward = state.reward.map((old, j) => (j === i ? value : old));
-      update();
-    });
-    return el("span", { class: "it-number" }, [el("label", { for: id }, [String(i + 1)]), input]);
-  });
+  const rewardInputs = state.reward.map((v, i) =>
+    numberInput({
+      prefix: "reward", label: s.reward(i + 1), text: String(i + 1), value: v, min: -10, max: 10, step: 0.5,
+      onValue: (value) => {
+        state.reward = state.reward.map((old, j) => (j === i ? value : old));
+        update();
+      },
+    }),
+  );
 
   const beta = slider({
     label: s.beta, values: BETAS, value: state.beta, format: (v) => f(v, 2),

@@ -9,7 +9,7 @@
 // have a placeholder, and passes `cells`, whose send(host, code) writes Python into a
 // runnable cell after the widget and runs it ("Send to code"). One module per widget,
 // each loaded on demand; they share math.js (the package's formulas), strings.js (en/es),
-// dom.js and bars.js.
+// dom.js and bars.js, and ../shared/ with the cells and exercises (DOM helpers, numbers).
 import { strings } from "./strings.js";
 
 const WIDGETS = {
@@ -33,7 +33,7 @@ export async function mountWidgets(hosts, { lang, cells }) {
         host.dataset.mounted = "true";
       } catch (err) {
         delete host.dataset.mounted;
-        console.error(`infotheory widgets: ${host.dataset.widget} could not start:`, err); // eslint-disable-line no-console
+        console.error(`infotheory widgets: ${host.dataset.widget} could not start:`, err);
       }
     }),
   );

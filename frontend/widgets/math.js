@@ -158,7 +158,6 @@ function legendre(n) {
   const weights = new Float64Array(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {
     let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
     for (let iter = 0; iter < 100; iter++) {
       let p0 = 1;
       let p1 = x;
@@ -167,7 +166,7 @@ function legendre(n) {
         p0 = p1;
         p1 = p2;
       }
-      dp = (n * (x * p1 - p0)) / (x * x - 1);
+      const dp = (n * (x * p1 - p0)) / (x * x - 1);
       const step = p1 / dp;
       x -= step;
       if (Math.abs(step) < 1e-16) break;
@@ -179,7 +178,7 @@ function legendre(n) {
       p0 = p1;
       p1 = p2;
     }
-    dp = (n * (x * p1 - p0)) / (x * x - 1);
+    const dp = (n * (x * p1 - p0)) / (x * x - 1);
     const w = 2 / ((1 - x * x) * dp * dp);
     nodes[i] = -x;
     nodes[n - 1 - i] = x;

@@ -1,6 +1,6 @@
-// Every word the widgets show or announce, in the page's language (<html lang>; English
-// for a language not listed). Numbers are formatted with the page's locale: a decimal
-// comma in Spanish, "∞" for an infinite value.
+// Every word the widgets show or announce, in the page's language (../shared/language.js;
+// English for a language not listed). Numbers are written by ../shared/number.js (a
+// decimal comma in Spanish, "∞" for an infinite value).
 
 const STRINGS = {
   en: {
@@ -280,39 +280,6 @@ function outcomeList(outcomes, and, one, many) {
 
 export { tokenName };
 
-/** The page's language code ("en" or "es"). */
-export function pageLanguage(doc = document) {
-  const lang = (doc.documentElement.getAttribute("lang") || "en").toLowerCase().split("-")[0];
-  return lang in STRINGS ? lang : "en";
-}
-
 export function strings(lang) {
   return STRINGS[lang] || STRINGS.en;
 }
-
-const FORMATS = new Map();
-
-/**
- * `x` with exactly `digits` decimals in the page's locale, rounded half to even on the
- * exact binary value (as Python's format(x, ".3f") does); "∞" for +∞, "−∞" for −∞.
- */
-export function formatNumber(lang, x, digits) {
-  if (x === Infinity) return "∞";
-  if (x === -Infinity) return "−∞";
-  if (Number.isNaN(x)) return "—";
-  const key = `${lang}:${digits}`;
-  let format = FORMATS.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(lang === "es" ? "es-ES" : "en-US", {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-      useGrouping: false,
-      roundingMode: "halfEven",
-      signDisplay: "negative",
-    });
-    FORMATS.set(key, format);
-  }
-  return format.format(x);
-}
-
-export const LANGUAGES = Object.keys(STRINGS);

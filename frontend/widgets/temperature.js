@@ -4,10 +4,11 @@
 // q = softmax(z / T) and its entropy; a label-smoothing slider shows the target
 // p̃ = (1 − ε) e_y + ε / K and the loss of q against it, as cross_entropy_from_logits(z / T,
 // y, label_smoothing=ε) computes it, next to the unsmoothed loss and the floor H(p̃).
+import { el, setDisabled, uid } from "../shared/dom.js";
 import { Bars } from "./bars.js";
-import { button, el, frame, liveRegion, py, pyList, readout, sendToCode, setDisabled, slider, uid } from "./dom.js";
+import { button, fmt, frame, liveRegion, numberInput, py, pyList, readout, sendToCode, slider } from "./dom.js";
 import { crossEntropyFromLogits, entropy, smoothedTarget, softmax } from "./math.js";
-import { formatNumber, tokenName } from "./strings.js";
+import { tokenName } from "./strings.js";
 
 const MIN = 2;
 const MAX = 6;
@@ -57,7 +58,7 @@ export function pythonCode({ z, T, eps, y }) {
 }
 
 export function mount(host, { lang, s, cells }) {
-  const f = (x, digits = DIGITS) => formatNumber(lang, x, digits);
+  const f = (x, digits = DIGITS) => fmt(lang, x, digits);
   const state = { z: [2, 1, 0.1], T: 1, eps: 0, y: 0 };
 
   frame(host, s.tempTitle, s.tempHelp);
@@ -66,21 +67,15 @@ export function mount(host, { lang, s, cells }) {
   const logitsBox = el("div", { class: "it-numbers" });
   let logitInputs = [];
   function buildLogits() {
-    logitInputs = state.z.map((v, i) => {
-      const id = uid("logit");
-      const input = el("input", {
-        type: "number", id, class: "it-number__input", "aria-label": s.logit(i + 1), step: 0.1, min: -20, max: 20, value: String(v), inputmode: "decimal",
-      });
-      input.addEventListener("input", () => {
-        const value = Number(input.value);
-        const ok = input.value.trim() !== "" && Number.isFinite(value) && value >= -20 && value <= 20;
-        input.setAttribute("aria-invalid", ok ? "false" : "true");
-        if (!ok) return;
-        state.z = state.z.map((old, j) => (j === i ? value : old));
-        update();
-      });
-      return el("span", { class: "it-number" }, [el("label", { for: id }, [tokenName(i + 1)]), input]);
-    });
+    logitInputs = state.z.map((v, i) =>
+      numberInput({
+        prefix: "logit", label: s.logit(i + 1), text: tokenName(i + 1), value: v, min: -20, max: 20, step: 0.1,
+        onValue: (value) => {
+          state.z = state.z.map((old, j) => (j === i ? value : old));
+          update();
+        },
+      }),
+    );
     logitsBox.replaceChildren(el("span", { class: "it-numbers__title", "aria-hidden": "true" }, [s.logits]), ...logitInputs);
   }
   const add = button(s.addToken, () => {

@@ -5,10 +5,10 @@
 // outcomes are added (with probability 0 in both) or removed (the rest renormalised).
 // Readouts: H(P), H(Q), H(P, Q), D(P‖Q), D(Q‖P) in bits or nats, and a stacked bar
 // H(P, Q) = H(P) + D(P‖Q); an infinite value is shown as ∞ with the reason.
+import { el, setDisabled, svg, uid } from "../shared/dom.js";
 import { Bars } from "./bars.js";
-import { el, frame, liveRegion, pyList, readout, sendToCode, setDisabled, svg, uid, button } from "./dom.js";
+import { button, fmt, frame, liveRegion, pyList, readout, sendToCode } from "./dom.js";
 import { crossEntropy, entropy, klDivergence, removeOutcome, setProbability, supportGaps, unitDivisor } from "./math.js";
-import { formatNumber } from "./strings.js";
 
 const MIN = 2;
 const MAX = 10;
@@ -60,7 +60,7 @@ export function pythonCode({ p, q, unit }) {
 export function mount(host, { lang, s, cells }) {
   const preset = PRESETS[host.dataset.preset] ? host.dataset.preset : "coin";
   const state = { ...structuredClone(PRESETS[preset]), lockP: false, preset };
-  const f = (x) => formatNumber(lang, x, DIGITS);
+  const f = (x) => fmt(lang, x, DIGITS);
 
   frame(host, s.twoTitle, s.twoHelp);
 
