@@ -295,6 +295,10 @@ export const MASS_TOLERANCE = 1e-6;
  * densities truncated to the window, (1/Z_p) ∫ p log(p/q) − log Z_p + log Z_q.
  */
 export function klContinuous(p, q, { lower = -Infinity, upper = Infinity, rtol = 1e-10, normalize = false } = {}) {
+  // As kl_divergence_continuous: NaN bounds and an empty or reversed domain are refused.
+  if (Number.isNaN(lower) || Number.isNaN(upper) || !(lower < upper)) {
+    throw new RangeError(`lower must be < upper, got ${lower} and ${upper}`);
+  }
   const mass = (f) => integrate((x) => Math.exp(f.logpdf(x)), lower, upper, { rtol: Math.min(rtol, 1e-9) });
   const zp = mass(p);
   const zq = mass(q);
