@@ -23,8 +23,8 @@ in the tests expects:
 """
 
 from __future__ import annotations
-
 import __future__
+
 import ast
 import builtins
 import io
@@ -71,8 +71,10 @@ class _Output:
         else:
             self._pending.append([stream, text])
         self._pending_chars += len(text)
-        if (self._pending_chars >= FLUSH_CHARS
-                or time.monotonic() - self._last_flush >= FLUSH_SECONDS):
+        if (
+            self._pending_chars >= FLUSH_CHARS
+            or time.monotonic() - self._last_flush >= FLUSH_SECONDS
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -177,7 +179,7 @@ class Session:
             self._execute(code, filename, output)
         except KeyboardInterrupt:
             result = {"status": "stopped"}
-        except BaseException as exc:  # noqa: BLE001 - everything is the reader's error
+        except BaseException as exc:
             text = self.format_exception(exc)
             output.write("stderr", text)
             result = {
@@ -234,8 +236,9 @@ class Session:
                 continue
             seen.add(id(te))
             frames = list(te.stack)
-            first = next((i for i, f in enumerate(frames) if f.filename.startswith("<cell ")),
-                         len(frames))
+            first = next(
+                (i for i, f in enumerate(frames) if f.filename.startswith("<cell ")), len(frames)
+            )
             te.stack = traceback.StackSummary.from_list(
                 [f for f in frames[first:] if f.filename != RUNNER_FILE]
             )
@@ -262,8 +265,10 @@ def versions() -> str:
 
     import infotheory
 
-    return json.dumps({
-        "python": sys.version.split()[0],
-        "numpy": numpy.__version__,
-        "infotheory": getattr(infotheory, "__version__", None),
-    })
+    return json.dumps(
+        {
+            "python": sys.version.split()[0],
+            "numpy": numpy.__version__,
+            "infotheory": getattr(infotheory, "__version__", None),
+        }
+    )

@@ -1,7 +1,9 @@
+// @ts-check
 // session.js: the page-side API of the in-browser Python runtime. A STABLE CONTRACT:
 // the cells UI is written against it; change it only compatibly.
 //
-// Served at <site>/assets/runtime/session.js (copied there by hooks/pyodide_assets.py).
+// Served at <site>/assets/runtime/session.js, with its sibling modules (every .js file of
+// frontend/runtime/ is copied there by the build's pyodide step).
 //
 //   import { getSession } from "<base_url>/assets/runtime/session.js";
 //   const session = getSession();            // the page's one interpreter (lazy: fetches nothing yet)
@@ -80,94 +82,96 @@
 //                  replayed, total, failed, error}
 //
 // Output is plain text everywhere; the UI must insert it with textContent, never as HTML.
+//
+// The parts: errors.js (RuntimeLoadError, its messages in English and Spanish),
+// channel.js (one worker: request ids, replies, and what a worker's failure becomes),
+// protocol.js (the messages, as types); this file keeps the session's own logic: the
+// run queue, Stop, restart and replay, the spare worker, warm-up. It is longer than 400
+// lines because of the contract above and the JSDoc types: that logic is one state
+// machine (loading, the queue, Stop, restart, replay share the same state), and cutting
+// it further would spread that state over modules.
 
-const MESSAGES = {
-  en: {
-    unsupported:
-      "This browser cannot run the examples: it lacks WebAssembly or module Web Workers. " +
-      "A recent Firefox, Chrome, Edge or Safari can.",
-    network: "Python could not be downloaded ({detail}). Check the connection and try again.",
-    integrity:
-      "A file of the Python runtime did not match its checksum ({detail}), so it was not " +
-      "run. Reload the page and try again.",
-    timeout:
-      "Loading Python stalled (no progress for {seconds} s). Check the connection and try again.",
-    python: "Python started but could not set up the examples ({detail}).",
-    crashed: "Python stopped unexpectedly ({detail}); it has been restarted.",
-  },
-  es: {
-    unsupported:
-      "Este navegador no puede ejecutar los ejemplos: no admite WebAssembly o los Web " +
-      "Workers de módulo. Un Firefox, Chrome, Edge o Safari reciente sí puede.",
-    network:
-      "No se pudo descargar Python ({detail}). Comprueba la conexión y vuelve a intentarlo.",
-    integrity:
-      "Un archivo del entorno de Python no coincide con su suma de comprobación ({detail}), " +
-      "así que no se ha ejecutado. Recarga la página y vuelve a intentarlo.",
-    timeout:
-      "La carga de Python se ha detenido (sin avances durante {seconds} s). Comprueba la " +
-      "conexión y vuelve a intentarlo.",
-    python: "Python ha arrancado, pero no ha podido preparar los ejemplos ({detail}).",
-    crashed: "Python se detuvo de forma inesperada ({detail}); se ha reiniciado.",
-  },
-};
+import { openChannel, supported } from "./channel.js";
+import { RuntimeLoadError, asLoadError, pageLanguage } from "./errors.js";
 
-export class RuntimeLoadError extends Error {
-  constructor(code, lang, detail = "", extra = {}) {
-    const table = MESSAGES[lang] || MESSAGES.en;
-    const template = table[code] || table.network;
-    const message = template
-      .replace("{detail}", detail || "?")
-      .replace("{seconds}", String(extra.seconds ?? ""));
-    super(message);
-    this.name = "RuntimeLoadError";
-    this.code = code;
-    this.detail = detail;
-  }
-}
+export { RuntimeLoadError };
+
+/** @typedef {import("./protocol.js").Chunk} Chunk */
+/** @typedef {import("./protocol.js").RunResult} RunResult */
+/** @typedef {import("./protocol.js").EngineInfo} EngineInfo */
+/** @typedef {import("./protocol.js").Progress} Progress */
+/** @typedef {import("./protocol.js").Manifest} Manifest */
+/** @typedef {import("./channel.js").WorkerChannel} WorkerChannel */
+/** @typedef {import("./channel.js").WorkerLike} WorkerLike */
+/**
+ * @template T
+ * @typedef {import("./channel.js").Call<T>} Call
+ */
+
+/** @typedef {"idle" | "loading" | "ready" | "running" | "restarting" | "failed"} State */
+
+/**
+ * @typedef {object} SessionOptions  (see the top of this file)
+ * @property {string | URL} [assetsUrl]
+ * @property {string} [lang]
+ * @property {boolean} [interrupt]
+ * @property {number} [loadTimeoutMs]
+ * @property {number} [interruptGraceMs]
+ * @property {number | null} [spareAfterMs]
+ * @property {(url: URL) => WorkerLike} [createWorker]
+ * @property {(url: string, init?: RequestInit) => Promise<Response>} [fetch]
+ */
+
+/** @typedef {{onOutput?: (chunk: Chunk) => void}} RunOptions */
+
+/** @typedef {{how: "none" | "interrupt" | "restart", replayed: number, failed: number | null}} StopOutcome */
+
+/**
+ * @typedef {object} Slot  a worker being started: the session's, or a spare for Stop
+ * @property {WorkerChannel | null} channel  null until the worker exists
+ * @property {Promise<EngineInfo>} ready
+ */
 
 const DEFAULTS = { loadTimeoutMs: 120000, interruptGraceMs: 2000, spareAfterMs: 250 };
 
-function pageLanguage() {
-  const lang = (globalThis.document?.documentElement?.lang || "en").slice(0, 2).toLowerCase();
-  return lang in MESSAGES ? lang : "en";
-}
-
-function supported() {
-  return typeof WebAssembly === "object" && typeof Worker === "function";
-}
-
-function mergeChunk(output, chunk) {
-  const last = output[output.length - 1];
-  if (last && last.stream === chunk.stream) last.text += chunk.text;
-  else output.push({ ...chunk });
-}
-
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const ignore = () => {}; // for promises whose failure is reported elsewhere (state, error)
+
 export class Session extends EventTarget {
+  /** @param {SessionOptions} [options] */
   constructor(options = {}) {
     super();
     this.options = { ...DEFAULTS, ...options };
     this.lang = options.lang || pageLanguage();
     this.assetsUrl = new URL(options.assetsUrl || new URL("../", import.meta.url), globalThis.location?.href);
     if (!this.assetsUrl.href.endsWith("/")) this.assetsUrl = new URL(this.assetsUrl.href + "/");
+    /** @type {State} */
     this.state = "idle";
+    /** @type {RuntimeLoadError | null} */
     this.error = null;
+    /** @type {EngineInfo | null} */
     this.info = null;
     const wantInterrupt = options.interrupt ?? globalThis.crossOriginIsolated === true;
     this.canInterrupt = Boolean(wantInterrupt && typeof SharedArrayBuffer === "function");
     this._interrupt = this.canInterrupt ? new Int32Array(new SharedArrayBuffer(4)) : null;
-    this._worker = null;
-    this._spare = null; // {worker, ready}: a second worker loaded for Stop to switch to
+    /** @type {WorkerChannel | null} the worker that takes user code */
+    this._channel = null;
+    /** @type {Slot | null} a second worker loaded for Stop to switch to */
+    this._spare = null;
+    /** @type {{manifest: Manifest, manifestURL: string} | null} */
     this._manifest = null;
-    this._ready = null; // promise: the worker can take user code (load or restart, incl. replay)
-    this._requests = new Map(); // id -> {resolve, reject, onChunks, output}
-    this._nextId = 1;
-    this._history = []; // code of the runs that succeeded since the last reset
+    /** @type {Promise<EngineInfo> | null} the worker can take user code (load or restart, incl. replay) */
+    this._ready = null;
+    /** @type {string[]} code of the runs that succeeded since the last reset */
+    this._history = [];
+    /** @type {Promise<unknown>} */
     this._queue = Promise.resolve();
     this._epoch = 0; // bumped by stop(): queued runs of an older epoch are cancelled
-    this._current = null; // {id, done} of the run in progress
+    /** @type {{call: Call<unknown>, done: Promise<void>} | null} the run in progress */
+    this._current = null;
+    /** @type {Set<(progress: Progress) => void>} */
     this._progressListeners = new Set();
     this._warm = false;
   }
@@ -178,13 +182,17 @@ export class Session extends EventTarget {
 
   // ------------------------------------------------------------------ loading
 
+  /**
+   * @param {(progress: Progress) => void} [onProgress]
+   * @returns {Promise<EngineInfo>}
+   */
   ensureLoaded(onProgress) {
     if (onProgress) {
       this._progressListeners.add(onProgress);
     }
     if (!this._ready || this.state === "failed") {
       this._ready = this._load();
-      this._ready.catch(() => {}); // kept in state/error; callers get the rejection too
+      this._ready.catch(ignore); // kept in state/error; callers get the rejection too
     }
     const ready = this._ready;
     if (onProgress) {
@@ -199,11 +207,12 @@ export class Session extends EventTarget {
   warmUp() {
     if (this._warm || this.state !== "idle") return;
     this._warm = true;
-    if (globalThis.navigator?.connection?.saveData) return;
+    if (/** @type {{connection?: {saveData?: boolean}} | undefined} */ (globalThis.navigator)?.connection?.saveData) return;
+    /** @type {(fn: () => void) => void} */
     const idle = globalThis.requestIdleCallback
       ? (fn) => globalThis.requestIdleCallback(fn, { timeout: 10000 })
       : (fn) => setTimeout(fn, 1500);
-    const start = () => idle(() => this.ensureLoaded().catch(() => {}));
+    const start = () => idle(() => this.ensureLoaded().catch(ignore));
     const doc = globalThis.document;
     if (!doc || doc.readyState === "complete") start();
     else globalThis.addEventListener("load", start, { once: true });
@@ -220,9 +229,7 @@ export class Session extends EventTarget {
       this._setState("ready");
       return info;
     } catch (err) {
-      const error = err instanceof RuntimeLoadError
-        ? err
-        : new RuntimeLoadError("network", this.lang, String(err?.message || err));
+      const error = asLoadError(err, this.lang);
       this.error = error;
       this._setState("failed", error);
       throw error;
@@ -233,8 +240,8 @@ export class Session extends EventTarget {
   async _replay() {
     const history = this._history.slice();
     if (!history.length) return { replayed: 0, failed: null, total: 0 };
-    const { result } = await this._request({ type: "runMany", codes: history, stopOnError: true });
-    const replayed = result.filter((r) => r.status === "ok").length;
+    const results = await this._main().runMany(history, { stopOnError: true }).result;
+    const replayed = results.filter((r) => r.status === "ok").length;
     const failed = replayed < history.length ? replayed : null;
     this._history = history.slice(0, replayed);
     return { replayed, failed, total: history.length };
@@ -247,243 +254,188 @@ export class Session extends EventTarget {
     try {
       response = await fetchImpl(url.href, { cache: "no-cache" });
     } catch (err) {
-      throw new RuntimeLoadError("network", this.lang, `manifest.json: ${err?.message || err}`);
+      throw new RuntimeLoadError("network", this.lang, `manifest.json: ${/** @type {Error} */ (err)?.message || err}`);
     }
     if (!response.ok) {
       throw new RuntimeLoadError("network", this.lang, `manifest.json: HTTP ${response.status}`);
     }
-    return { manifest: await response.json(), manifestURL: url.href };
+    return { manifest: /** @type {Manifest} */ (await response.json()), manifestURL: url.href };
   }
 
   /**
-   * Spawn a worker and load the engine in it: {worker, ready}, ready resolving to info.
+   * Spawn a worker and load the engine in it: {channel, ready}, ready resolving to info.
    * The worker becomes the session's at once, or (a spare) only when _restart adopts it.
+   *
+   * @returns {Slot}
    */
   _startWorker({ spare = false } = {}) {
-    const slot = { worker: null, ready: null };
-    slot.ready = this._spawn(slot, spare);
-    return slot;
+    /** @type {Pick<Slot, "channel">} */
+    const slot = { channel: null };
+    return Object.assign(slot, { ready: this._spawn(slot, spare) });
   }
 
+  /**
+   * @param {Pick<Slot, "channel">} slot  gets the channel as soon as the worker exists
+   * @param {boolean} spare
+   * @returns {Promise<EngineInfo>}
+   */
   async _spawn(slot, spare) {
     if (!this.options.createWorker && !supported()) {
       throw new RuntimeLoadError("unsupported", this.lang, "WebAssembly/Worker");
     }
     if (!this._manifest) this._manifest = await this._fetchManifest();
     const { manifest, manifestURL } = this._manifest;
-    const workerURL = new URL(`runtime/worker.js?v=${manifest.build}`, this.assetsUrl);
-    let worker;
-    try {
-      worker = this.options.createWorker
-        ? this.options.createWorker(workerURL)
-        : new Worker(workerURL, { type: "module", name: spare ? "python (spare)" : "python" });
-    } catch (err) {
-      throw new RuntimeLoadError("unsupported", this.lang, String(err?.message || err));
-    }
-    slot.worker = worker;
-    if (!spare) this._worker = worker;
-    worker.onmessage = (event) => this._onMessage(worker, event.data);
-    worker.onerror = (event) => {
-      event?.preventDefault?.();
-      this._onWorkerError(worker, event?.message || "worker error");
-    };
-    worker.onmessageerror = () => this._onWorkerError(worker, "message error");
-
-    const id = this._nextId++;
-    return new Promise((resolve, reject) => {
-      let timer = null;
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          this._requests.delete(id);
-          this._kill(worker);
-          const seconds = Math.round(this.options.loadTimeoutMs / 1000);
-          reject(new RuntimeLoadError("timeout", this.lang, "", { seconds }));
-        }, this.options.loadTimeoutMs);
-      };
-      arm();
-      this._requests.set(id, {
-        kind: "init",
-        worker,
-        onProgress: spare ? null : (detail) => {
-          arm();
-          this._emit("progress", detail);
-          for (const listener of this._progressListeners) {
-            try {
-              listener(detail);
-            } catch {}
-          }
-        },
-        resolve: (info) => {
-          clearTimeout(timer);
-          if (!spare) this.info = info;
-          resolve(info);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          this._kill(worker);
-          reject(error);
-        },
-      });
-      worker.postMessage({
-        type: "init",
-        id,
-        manifest,
-        manifestURL,
-        interruptBuffer: this._interrupt,
-      });
+    const channel = openChannel(new URL(`runtime/worker.js?v=${manifest.build}`, this.assetsUrl), {
+      lang: this.lang,
+      name: spare ? "python (spare)" : "python",
+      createWorker: this.options.createWorker,
+      onError: (from, detail) => this._onWorkerError(from, detail),
     });
+    slot.channel = channel;
+    if (!spare) this._channel = channel;
+    const info = await channel.init(
+      { manifest, manifestURL, interruptBuffer: this._interrupt },
+      { timeoutMs: this.options.loadTimeoutMs, onProgress: spare ? undefined : (detail) => this._progress(detail) },
+    );
+    if (!spare) this.info = info;
+    return info;
   }
 
-  _onMessage(worker, message) {
-    const request = this._requests.get(message.id) ||
-      (message.type === "failed"
-        ? [...this._requests.values()].find((r) => r.kind === "init" && r.worker === worker)
-        : null);
-    if (!request || request.worker !== worker) return; // e.g. a terminated worker's last words
-    switch (message.type) {
-      case "progress":
-        request.onProgress?.({
-          stage: message.stage,
-          fraction: message.fraction,
-          message: message.message,
-        });
-        break;
-      case "ready":
-        this._requests.delete(message.id);
-        request.resolve(message.info);
-        break;
-      case "failed": {
-        this._requests.delete(message.id);
-        const { code, message: detail } = message.error || {};
-        request.reject(new RuntimeLoadError(code || "network", this.lang, detail));
-        break;
+  /** @param {Progress} detail */
+  _progress(detail) {
+    this._emit("progress", detail);
+    for (const listener of this._progressListeners) {
+      try {
+        listener(detail);
+      } catch {
+        // one listener's error must not keep the others (or the load) from going on
       }
-      case "output": {
-        const output = (request.outputs[message.run ?? 0] ||= []);
-        for (const [stream, text] of message.chunks) {
-          const chunk = { stream, text };
-          mergeChunk(output, chunk);
-          try {
-            request.onOutput?.(chunk);
-          } catch {}
-        }
-        break;
-      }
-      case "partial": // one run of a runMany request is over
-        request.partials[message.run] = { ...message.result, output: request.outputs[message.run] || [] };
-        if (message.result.status === "ok" && request.codes) this._history.push(request.codes[message.run]);
-        break;
-      case "result":
-        this._requests.delete(message.id);
-        request.resolve(
-          Array.isArray(message.result)
-            ? message.result.map((r, i) => ({ ...r, output: request.outputs[i] || [] }))
-            : { ...message.result, output: request.outputs[0] || [] },
-        );
-        break;
     }
   }
 
-  _onWorkerError(worker, detail) {
-    const requests = [...this._requests.entries()];
-    const init = requests.find(([, r]) => r.kind === "init" && r.worker === worker);
-    if (init) {
-      // during loading: an old browser without module workers lands here
-      this._requests.delete(init[0]);
-      init[1].reject(new RuntimeLoadError(supported() ? "network" : "unsupported", this.lang, detail));
-      return;
-    }
-    if (worker === this._spare?.worker) {
-      this._kill(worker); // a broken spare is dropped; the next long run makes another
+  /**
+   * A worker reported an error outside of loading (channel.js rejects the load itself).
+   *
+   * @param {WorkerChannel} channel
+   * @param {string} detail
+   */
+  _onWorkerError(channel, detail) {
+    if (channel === this._spare?.channel) {
+      channel.close(); // a broken spare is dropped; the next long run makes another
       this._spare = null;
-    } else if (worker === this._worker && this._current) {
+    } else if (channel === this._channel && this._current) {
       this._crash(detail);
     }
   }
 
-  _kill(worker) {
-    try {
-      worker?.terminate();
-    } catch {}
-    if (this._worker === worker) this._worker = null;
-  }
-
-  _request(message, onOutput) {
-    const id = this._nextId++;
-    const worker = this._worker;
-    return new Promise((resolve, reject) => {
-      this._requests.set(id, {
-        kind: message.type,
-        worker,
-        resolve,
-        reject,
-        onOutput,
-        outputs: [], // per run: [{stream, text}, ...]
-        partials: [], // runMany: the results of the runs over so far
-        codes: message.type === "runMany" && message.record ? message.codes : null,
-      });
-      worker.postMessage({ ...message, id });
-    }).then((result) => ({ id, result }));
+  /** The worker that takes user code. */
+  _main() {
+    if (!this._channel || this._channel.closed) throw new RuntimeLoadError("crashed", this.lang, "no worker");
+    return this._channel;
   }
 
   // ------------------------------------------------------------------ running
 
+  /**
+   * @param {string} code
+   * @param {RunOptions} [options]
+   * @returns {Promise<RunResult>}
+   */
   run(code, { onOutput } = {}) {
-    const epoch = this._epoch;
-    const job = this._queue.then(() => this._run(String(code), onOutput, epoch));
-    this._queue = job.catch(() => {});
-    return job;
+    const source = String(code);
+    return this._enqueue((epoch) =>
+      this._run(epoch, this._cancelled(), () => this._main().run(source, { onOutput }), (result) => {
+        if (result.status === "ok") this._history.push(source);
+        return [result];
+      }),
+    );
   }
 
+  /**
+   * @param {Iterable<string>} codes
+   * @param {RunOptions} [options]
+   * @returns {Promise<RunResult[]>}
+   */
   runStatements(codes, { onOutput } = {}) {
-    const epoch = this._epoch;
     const list = [...codes].map(String);
-    const job = this._queue.then(() => this._run(list, onOutput, epoch, true));
-    this._queue = job.catch(() => {});
+    // each successful statement is recorded in the history as it ends, so that a Stop in
+    // a later one replays the earlier ones
+    /** @param {RunResult} result @param {number} i */
+    const onPartial = (result, i) => {
+      if (result.status === "ok") this._history.push(list[i]);
+    };
+    return this._enqueue((epoch) =>
+      this._run(
+        epoch,
+        [this._cancelled()],
+        () => this._main().runMany(list, { stopOnError: false, onOutput, onPartial }),
+        (results) => results,
+      ),
+    );
+  }
+
+  /**
+   * Queue a job after the others; it gets the epoch it was queued in.
+   *
+   * @template T
+   * @param {(epoch: number) => Promise<T>} work
+   * @returns {Promise<T>}
+   */
+  _enqueue(work) {
+    const epoch = this._epoch;
+    const job = this._queue.then(() => work(epoch));
+    this._queue = job.catch(ignore);
     return job;
   }
 
-  async _run(code, onOutput, epoch, many = false) {
-    if (epoch !== this._epoch) return many ? [this._cancelled()] : this._cancelled();
+  /**
+   * One queued run (or runMany), unless a Stop since it was queued cancelled it.
+   *
+   * @template T
+   * @param {number} epoch
+   * @param {T} cancelled  the result if it was cancelled
+   * @param {() => Call<T>} start  send it to the worker
+   * @param {(result: T) => RunResult[]} record  note the successes in the history; the results
+   * @returns {Promise<T>}
+   */
+  async _run(epoch, cancelled, start, record) {
+    if (epoch !== this._epoch) return cancelled;
     await this.ensureLoaded();
-    if (epoch !== this._epoch) return many ? [this._cancelled()] : this._cancelled();
+    if (epoch !== this._epoch) return cancelled;
     this._setState("running");
-    const id = this._nextId; // the id _request is about to use
-    let finish;
+    /** @type {() => void} */
+    let finish = ignore;
+    /** @type {Promise<void>} */
     const done = new Promise((resolve) => (finish = resolve));
-    this._current = { id, done, onOutput };
     const spareTimer = this._interrupt || this.options.spareAfterMs == null
       ? null
       : setTimeout(() => this._prepareSpare(), this.options.spareAfterMs);
     let result;
     try {
-      // runMany records each successful statement in the history as it ends, so that a
-      // Stop in a later one replays the earlier ones
-      const message = many
-        ? { type: "runMany", codes: code, stopOnError: false, record: true }
-        : { type: "run", code };
-      ({ result } = await this._request(message, onOutput));
+      const call = start();
+      this._current = { call, done };
+      result = await call.result;
     } finally {
-      clearTimeout(spareTimer);
+      if (spareTimer !== null) clearTimeout(spareTimer);
       this._current = null;
       finish();
     }
-    const results = many ? result : [result];
-    if (!many && result.status === "ok") this._history.push(code);
+    const results = record(result);
     if (results.some((r) => r.error?.type === "InternalError")) {
       // Pyodide itself broke (e.g. out of memory): start over, with the state replayed
-      await this._restart("crash").catch(() => {});
+      await this._restart("crash").catch(ignore);
     } else if (this.state === "running") {
       this._setState("ready");
     }
     return result;
   }
 
+  /** @returns {RunResult} */
   _cancelled() {
     return { status: "stopped", cancelled: true, output: [], truncated: false, durationMs: 0 };
   }
 
+  /** @returns {Promise<StopOutcome>} */
   async stop() {
     this._epoch += 1; // queued runs will resolve "stopped" without running
     const current = this._current;
@@ -505,49 +457,36 @@ export class Session extends EventTarget {
     const slot = this._startWorker({ spare: true });
     this._spare = slot;
     slot.ready.catch(() => {
-      this._kill(slot.worker);
+      slot.channel?.close();
       if (this._spare === slot) this._spare = null;
     });
   }
 
-  /** Terminate the worker, switch to the spare (or load a new one), replay the successful runs. */
+  /**
+   * Terminate the worker, switch to the spare (or load a new one), replay the successful runs.
+   *
+   * @param {"stop" | "crash"} reason
+   * @param {string} [detail]  what broke, for a crash
+   * @returns {Promise<StopOutcome>}
+   */
   _restart(reason, detail = "") {
-    const request = this._current && this._requests.get(this._current.id);
-    if (this._current) this._requests.delete(this._current.id);
-    const old = this._worker;
-    this._kill(old);
-    for (const [id, pending] of this._requests) {
-      if (pending.worker !== old) continue; // the spare's own loading goes on
-      this._requests.delete(id);
-      pending.reject?.(new RuntimeLoadError("crashed", this.lang, reason));
-    }
+    // the run in progress ends "stopped" (or with the crash); the rest on that worker fails
+    this._channel?.close(reason, { run: this._current?.call, detail });
+    this._channel = null;
     const spare = this._spare;
     this._spare = null;
-    if (request) {
-      const result = reason === "crash"
-        ? {
-            status: "error",
-            error: {
-              type: "RuntimeCrash",
-              message: new RuntimeLoadError("crashed", this.lang, detail || "?").message,
-              traceback: "",
-              line: null,
-            },
-          }
-        : { status: "stopped" };
-      this._settle(request, result);
-    }
     const total = this._history.length;
     this._setState("restarting");
     this._emit("restart", { phase: "start", reason, replayed: 0, total, failed: null });
     const restarted = (async () => {
       let outcome;
       try {
+        /** @type {EngineInfo | null} */
         let info = null;
         if (spare) {
-          this._worker = spare.worker; // may still be loading: its requests wait in order
+          this._channel = spare.channel; // may still be loading: its requests wait in order
           info = await spare.ready.catch(() => {
-            this._kill(spare.worker);
+            spare.channel?.close();
             return null;
           });
         }
@@ -555,9 +494,7 @@ export class Session extends EventTarget {
         this.info = info;
         outcome = await this._replay();
       } catch (err) {
-        const error = err instanceof RuntimeLoadError
-          ? err
-          : new RuntimeLoadError("network", this.lang, String(err?.message || err));
+        const error = asLoadError(err, this.lang);
         this.error = error;
         this._setState("failed", error);
         this._emit("restart", { phase: "failed", reason, replayed: 0, total, failed: null, error });
@@ -566,51 +503,46 @@ export class Session extends EventTarget {
       this.error = null;
       this._setState("ready");
       this._emit("restart", { phase: "done", reason, ...outcome });
-      return { how: "restart", replayed: outcome.replayed, failed: outcome.failed };
+      /** @type {StopOutcome} */
+      const stopped = { how: "restart", replayed: outcome.replayed, failed: outcome.failed };
+      return stopped;
     })();
-    this._ready = restarted.then(() => this.info);
-    this._ready.catch(() => {});
+    this._ready = restarted.then(() => /** @type {EngineInfo} */ (this.info));
+    this._ready.catch(ignore);
     return restarted;
   }
 
-  /**
-   * End a run request the worker will never answer (Stop, crash, dispose) with `result`:
-   * for runMany, after the results of the runs that were over.
-   */
-  _settle(request, result) {
-    const unfinished = request.partials.length; // runs end in order
-    const last = { ...result, truncated: false, durationMs: 0, output: request.outputs[unfinished] || [] };
-    request.resolve(request.kind === "runMany" ? [...request.partials, last] : last);
-  }
-
+  /** @param {string} detail */
   _crash(detail) {
-    this._restart("crash", detail).catch(() => {});
+    this._restart("crash", detail).catch(ignore); // reported by state, error and "restart"
   }
 
   dispose() {
     this._epoch += 1;
-    const request = this._current && this._requests.get(this._current.id);
-    if (request) this._settle(request, { status: "stopped" });
-    for (const slot of [this._spare, { worker: this._worker }]) this._kill(slot?.worker);
+    // the run in progress resolves "stopped"; nothing else is answered any more
+    this._channel?.close("drop", { run: this._current?.call });
+    this._spare?.channel?.close("drop");
     this._spare = null;
-    this._requests.clear();
     this._setState("idle");
     this._ready = null;
   }
 
+  /** @returns {Promise<void>} */
   reset() {
-    const job = this._queue.then(async () => {
+    return this._enqueue(async () => {
       this._history = [];
-      if (this.state === "idle" || this.state === "failed" || !this._worker) return;
+      if (this.state === "idle" || this.state === "failed" || !this._channel || this._channel.closed) return;
       await this.ensureLoaded();
-      await this._request({ type: "reset" });
+      await this._main().reset();
     });
-    this._queue = job.catch(() => {});
-    return job;
   }
 
   // ------------------------------------------------------------------ plumbing
 
+  /**
+   * @param {State} state
+   * @param {RuntimeLoadError | null} [error]
+   */
   _setState(state, error = null) {
     const previous = this.state;
     if (previous === state) return;
@@ -618,18 +550,28 @@ export class Session extends EventTarget {
     this._emit("statechange", { state, previous, error });
   }
 
+  /**
+   * @param {string} type
+   * @param {unknown} detail
+   */
   _emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }
 
+/** @param {SessionOptions} [options] */
 export function createSession(options = {}) {
   return new Session(options);
 }
 
+/** @type {Session | null} */
 let shared = null;
 
-/** The page's one shared session: every cell of the page uses the same interpreter. */
+/**
+ * The page's one shared session: every cell of the page uses the same interpreter.
+ *
+ * @param {SessionOptions} [options]
+ */
 export function getSession(options = {}) {
   if (!shared) shared = new Session(options);
   return shared;

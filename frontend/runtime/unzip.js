@@ -1,3 +1,4 @@
+// @ts-check
 // Read a zip archive (a wheel) in JavaScript: its files, inflated by the platform's
 // DecompressionStream, which is native code and runs off the interpreter.
 //
@@ -19,7 +20,8 @@ const decoder = new TextDecoder();
  * Rejects on anything malformed, on a name that would leave the target directory, and
  * on an entry whose inflated size is not the one its header states.
  *
- * @param {Uint8Array} bytes
+ * @param {Uint8Array<ArrayBuffer>} bytes
+ * @returns {Promise<{name: string, bytes: Uint8Array<ArrayBuffer>}[]>}
  */
 export async function unzip(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -63,7 +65,13 @@ export async function unzip(bytes) {
   }));
 }
 
-/** The bytes decompressed by DecompressionStream (format "gzip", "deflate-raw", ...). */
+/**
+ * The bytes decompressed by DecompressionStream (format "gzip", "deflate-raw", ...).
+ *
+ * @param {Uint8Array<ArrayBuffer>} data
+ * @param {CompressionFormat} format
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
+ */
 export async function inflate(data, format) {
   const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream(format));
   return new Uint8Array(await new Response(stream).arrayBuffer());

@@ -1,3 +1,4 @@
+// @ts-check
 // The Web Worker (type: "module") that runs Python for session.js. One per page.
 //
 // It fetches everything through the manifest that hooks/pyodide_assets.py wrote next to
@@ -15,22 +16,42 @@
 //
 // The same code serves both `extra.pyodide.source` settings of mkdocs.yml: "self" (the
 // files are on this site) and "cdn" (indexURL is jsDelivr's copy of the same release).
-// The message protocol is engine.js's.
+// The message protocol is protocol.js's, served by engine.js.
 
+/** @typedef {import("./protocol.js").WorkerRequest} WorkerRequest */
+/** @typedef {import("./protocol.js").InitRequest} InitRequest */
+/** @typedef {import("./engine.js").OnProgress} OnProgress */
+/** @typedef {typeof import("./engine.js")} EngineModule */
+
+/**
+ * What this file uses of the worker's global scope (a DedicatedWorkerGlobalScope), named
+ * here so that the file is also checked where the DOM's types are (tsconfig.json), not
+ * only the WebWorker ones (tsconfig.worker.json).
+ * @typedef {object} Scope
+ * @property {import("./engine.js").WorkerScope["postMessage"]} postMessage
+ * @property {((event: {data: WorkerRequest}) => void) | null} onmessage
+ * @property {{href: string}} location
+ * @property {typeof fetch} fetch
+ */
+
+/** @type {Scope} */
+const scope = /** @type {Scope} */ (self);
+
+/** @type {{data: WorkerRequest}[]} */
 const pending = [];
-self.onmessage = (event) => pending.push(event); // until engine.js is imported
+scope.onmessage = (event) => pending.push(event); // until engine.js is imported
 
-const version = new URL(self.location.href).search; // ?v=<build>: fresh after a deploy
+const version = new URL(scope.location.href).search; // ?v=<build>: fresh after a deploy
 
-import(new URL(`./engine.js${version}`, import.meta.url)).then(
+/** @type {Promise<EngineModule>} */ (import(new URL(`./engine.js${version}`, import.meta.url).href)).then(
   ({ createEngine, serveWorkerProtocol, EngineError }) => {
-    serveWorkerProtocol(self, (message, progress) =>
+    serveWorkerProtocol(scope, (message, progress) =>
       init(message, progress, createEngine, EngineError),
     );
-    for (const event of pending.splice(0)) self.onmessage(event);
+    for (const event of pending.splice(0)) scope.onmessage?.(event);
   },
   (err) => {
-    self.postMessage({
+    scope.postMessage({
       type: "failed",
       id: pending[0]?.data?.id,
       error: { code: "network", message: `engine.js: ${err?.message || err}` },
@@ -38,6 +59,14 @@ import(new URL(`./engine.js${version}`, import.meta.url)).then(
   },
 );
 
+/**
+ * Load the engine from the files the manifest names, each checked against its hash.
+ *
+ * @param {InitRequest} message
+ * @param {OnProgress} progress
+ * @param {EngineModule["createEngine"]} createEngine
+ * @param {EngineModule["EngineError"]} EngineError
+ */
 async function init({ manifest, manifestURL }, progress, createEngine, EngineError) {
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     throw new EngineError("unsupported", "WebAssembly is not available");
@@ -46,23 +75,23 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
   const integrity = new Map(
     Object.entries(manifest.integrity).map(([file, hash]) => [new URL(file, indexURL).href, hash]),
   );
-  const mismatches = installIntegrityFetch(integrity);
+  const { mismatches, early } = installIntegrityFetch(integrity);
   // Pyodide asks for the package wheels only once Python has started; fetch them now,
   // alongside everything else (fetch() hands these responses to Pyodide when it asks).
   const packageWheels = (manifest.packageWheels || []).map((file) => {
     const url = new URL(file, indexURL).href;
-    self.fetch.early(url);
+    early(url);
     return { url, integrity: integrity.get(url) };
   });
   // The .pyc files of those wheels (pyodide_bytecode.mjs), written next to their sources.
   const bytecode = manifest.bytecode
     ? { url: new URL(manifest.bytecode.file, manifestURL).href, integrity: manifest.bytecode.integrity }
     : null;
-  if (bytecode) self.fetch.early(bytecode.url, bytecode.integrity);
+  if (bytecode) early(bytecode.url, bytecode.integrity);
   // Pyodide asks for these only once pyodide.asm.js is compiled: ask now.
   if (manifest.source === "self" || manifest.indexURL === "./") {
     for (const file of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]) {
-      self.fetch.early(new URL(file, indexURL).href);
+      early(new URL(file, indexURL).href);
     }
   }
   try {
@@ -74,12 +103,16 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
   }
 
   async function load() {
+    /**
+     * @param {string} url
+     * @param {string} [hash]  its SRI integrity
+     */
     async function fetchBytes(url, hash) {
       let response;
       try {
-        response = await self.fetch(url, hash ? { integrity: hash } : {});
+        response = await scope.fetch(url, hash ? { integrity: hash } : {});
       } catch (err) {
-        throw new EngineError("network", `${shortName(url)}: ${err.message}`);
+        throw new EngineError("network", `${shortName(url)}: ${/** @type {Error} */ (err).message}`);
       }
       if (!response.ok) {
         throw new EngineError("network", `${shortName(url)}: HTTP ${response.status}`);
@@ -87,6 +120,13 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
       return new Uint8Array(await response.arrayBuffer());
     }
 
+    /**
+     * Import a module from bytes checked against their hash (so: from a blob: URL).
+     *
+     * @param {string} file  under indexURL
+     * @param {Promise<Uint8Array<ArrayBuffer>>} [download]  its bytes, if already asked for
+     * @returns {Promise<any>}
+     */
     async function importVerified(file, download) {
       const url = new URL(file, indexURL).href;
       const bytes = await (download || fetchBytes(url, integrity.get(url)));
@@ -99,9 +139,10 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
     }
 
     // The memory snapshot downloads while pyodide.asm.js is fetched and compiled.
-    const snapshot = manifest.snapshot && typeof DecompressionStream === "function"
-      ? fetchBytes(new URL(manifest.snapshot.file, manifestURL).href, manifest.snapshot.integrity)
-        .then((bytes) => inflate(bytes, manifest.snapshot.encoding))
+    const snapshotFile = manifest.snapshot;
+    const snapshot = snapshotFile && typeof DecompressionStream === "function"
+      ? fetchBytes(new URL(snapshotFile.file, manifestURL).href, snapshotFile.integrity)
+        .then((bytes) => inflate(bytes, snapshotFile.encoding))
         .catch((err) => {
           console.warn(`Python: no memory snapshot (${err?.message || err}); starting normally`);
           return null;
@@ -154,37 +195,51 @@ async function init({ manifest, manifestURL }, progress, createEngine, EngineErr
   }
 }
 
-/** The bytes, decompressed ("gzip") by unzip.js's DecompressionStream helper. */
+/**
+ * The bytes, decompressed ("gzip") by unzip.js's DecompressionStream helper.
+ *
+ * @param {Uint8Array<ArrayBuffer>} bytes
+ * @param {string} [encoding]  none: the bytes as they are
+ */
 async function inflate(bytes, encoding) {
   if (!encoding) return bytes;
-  const { inflate: decompress } = await import(new URL(`./unzip.js${version}`, import.meta.url));
-  return decompress(bytes, encoding);
+  const unzip = /** @type {Promise<typeof import("./unzip.js")>} */ (
+    import(new URL(`./unzip.js${version}`, import.meta.url).href)
+  );
+  const { inflate: decompress } = await unzip;
+  return decompress(bytes, /** @type {CompressionFormat} */ (encoding));
 }
 
+/** @param {string} url */
 function shortName(url) {
-  return String(url).split("/").pop().split("?")[0];
+  return String(url).split("/").pop()?.split("?")[0] ?? "";
 }
 
 /**
  * Make fetch() add the known integrity to Pyodide's own requests, and fix wasm's type.
- * fetch.early(url) starts a request now, with its integrity; the first fetch() of that URL
- * then takes the response (so nothing is downloaded twice).
- * Returns the list of files whose integrity check failed (filled as it happens).
+ * Returns {mismatches, early}: the list of files whose integrity check failed (filled as
+ * it happens), and early(url), which starts a request now, with its integrity; the first
+ * fetch() of that URL then takes the response (so nothing is downloaded twice).
+ *
+ * @param {Map<string, string>} integrity  URL -> SRI hash
  */
 function installIntegrityFetch(integrity) {
-  const realFetch = self.fetch.bind(self);
+  const realFetch = scope.fetch.bind(scope);
+  /** @type {string[]} */
   const mismatches = [];
-  const early = new Map(); // url -> Promise<Response>
+  /** @type {Map<string, Promise<Response>>} */
+  const started = new Map();
+  /** @type {typeof fetch} */
   const wrapped = async (input, options = {}) => {
-    const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
+    const url = new URL(input instanceof Request ? input.url : String(input), scope.location.href);
     const hash = integrity.get(url.href);
     const withHash = hash && !options.integrity ? { ...options, integrity: hash } : options;
     let response;
     try {
-      const started = early.get(url.href);
-      early.delete(url.href);
+      const request = started.get(url.href);
+      started.delete(url.href);
       // a failed early request is made again, so that its error is reported as usual
-      response = started ? await started.catch(() => realFetch(input, withHash))
+      response = request ? await request.catch(() => realFetch(input, withHash))
         : await realFetch(input, withHash);
     } catch (err) {
       if (withHash.integrity) {
@@ -204,21 +259,34 @@ function installIntegrityFetch(integrity) {
     }
     return response;
   };
-  wrapped.early = (url, hash = integrity.get(url)) => {
+  /**
+   * @param {string} url
+   * @param {string} [hash]
+   */
+  const early = (url, hash = integrity.get(url)) => {
     const promise = realFetch(url, hash ? { integrity: hash } : {});
     promise.catch(() => {}); // reported when Pyodide asks for it
-    early.set(url, promise);
+    started.set(url, promise);
   };
-  self.fetch = wrapped;
-  return mismatches;
+  scope.fetch = wrapped;
+  return { mismatches, early };
 }
 
+/**
+ * A promise that rejects with makeError(text) once console.warn or console.error writes
+ * a text that matches one of the patterns; stop() puts the console back.
+ *
+ * @param {RegExp[]} patterns
+ * @param {(text: string) => Error} makeError
+ */
 function watchConsoleFor(patterns, makeError) {
-  let reject;
+  /** @type {(error: Error) => void} */
+  let reject = () => {};
+  /** @type {Promise<never>} */
   const promise = new Promise((_, r) => (reject = r));
   const original = { warn: console.warn, error: console.error };
-  for (const level of ["warn", "error"]) {
-    console[level] = (...args) => {
+  for (const level of /** @type {const} */ (["warn", "error"])) {
+    console[level] = (/** @type {unknown[]} */ ...args) => {
       const text = args.map(String).join(" ");
       if (patterns.some((p) => p.test(text))) reject(makeError(text));
       original[level].apply(console, args);

@@ -90,13 +90,13 @@ describe("a session without interrupts (terminate and replay)", () => {
     assert.equal(result.error.line, 2);
     assert.match(
       result.error.traceback,
-      /^Traceback \(most recent call last\):\n  File "<cell \d+>", line 4, in <module>\n    f\(0\)\n  File "<cell \d+>", line 2, in f\n    return 1 \/ p\n/,
+      /^Traceback \(most recent call last\):\n {2}File "<cell \d+>", line 4, in <module>\n {4}f\(0\)\n {2}File "<cell \d+>", line 2, in f\n {4}return 1 \/ p\n/,
     );
     assert.match(result.error.traceback, /ZeroDivisionError: division by zero\n$/);
     assert.doesNotMatch(result.error.traceback, /site-runner|_site_runner|ast\.py/);
     assert.deepEqual(result.output, [{ stream: "stderr", text: result.error.traceback }]);
     const syntax = await session.run("1 +");
-    assert.match(syntax.error.traceback, /^  File "<cell \d+>", line 1\n    1 \+\n +\^\nSyntaxError: invalid syntax\n$/);
+    assert.match(syntax.error.traceback, /^ {2}File "<cell \d+>", line 1\n {4}1 \+\n +\^\nSyntaxError: invalid syntax\n$/);
     const invalid = await session.run(
       "from infotheory import entropy\nentropy([0.5, 0.6])",
     );
