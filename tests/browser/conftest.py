@@ -11,12 +11,10 @@ import os
 from pathlib import Path
 
 import pytest
-
 from docs.conftest import build_site  # the same build as tests/docs (one per session)
 
 from .pages import watch_tab
 from .support import CHROMIUM, SiteServer, chromium
-
 
 # --------------------------------------------------------------------------- fixtures
 

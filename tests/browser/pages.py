@@ -66,9 +66,10 @@ def has_math(source: Path) -> bool:
 
         return bool(math_spans(parse(source)))
     cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
-    text = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown")
+    text = "\n".join(
+        "".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown"
+    )
     return bool(re.search(r"\$[^$\n]+\$", text))
-
 
 
 @dataclass
@@ -173,7 +174,9 @@ def watch_tab(browser) -> Iterator[Watched]:
 def open_page(watched: Watched, server: SiteServer, path: str) -> None:
     """Load a page of the site and wait until its cells (if any) are bound."""
     response = watched.page.goto(server.url(path), wait_until="load")
-    assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+    assert response is not None and response.status == 200, (
+        f"{path}: HTTP {response and response.status}"
+    )
     watched.page.wait_for_function(
         "() => [...document.querySelectorAll('div.cell[data-cell]')].every(c => c.classList.contains('cell--ready'))"
     )

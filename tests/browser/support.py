@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import os
 import posixpath
 import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-import os
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,7 +128,7 @@ class SiteServer:
                     server.bytes_sent += size
                     server.requests.append((self.path, status, size))
 
-            def log_message(self, format, *args):  # noqa: A002 - quiet
+            def log_message(self, format, *args):
                 pass
 
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

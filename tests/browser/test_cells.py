@@ -125,17 +125,22 @@ def test_an_exception_shows_a_traceback_and_the_next_run_works(tab) -> None:
     stderr = cell(page, 2).locator(".cell-stream--stderr").inner_text()
     assert stderr.startswith("Traceback (most recent call last):")
     assert stderr.rstrip().endswith("ZeroDivisionError: division by zero")
-    assert 'line 2' in stderr  # line numbers are the editor's
-    assert status(page, 2) == {
-        "en": "Finished with an error: see the traceback in the output.",
-        "es": "Terminó con un error: mira la traza en la salida.",
-    }[tab.lang]
+    assert "line 2" in stderr  # line numbers are the editor's
+    assert (
+        status(page, 2)
+        == {
+            "en": "Finished with an error: see the traceback in the output.",
+            "es": "Terminó con un error: mira la traza en la salida.",
+        }[tab.lang]
+    )
     assert run_code(page, 2, "print(answer + x)") == ("done", "43\n")
 
 
 def test_output_is_shown_as_text_and_never_run(tab) -> None:
     page = tab.page
-    markup = "<img src=x onerror=\"window.__pwned = 1; alert(1)\"><script>window.__pwned = 2</script>"
+    markup = (
+        '<img src=x onerror="window.__pwned = 1; alert(1)"><script>window.__pwned = 2</script>'
+    )
     state, output = run_code(page, 2, f"print({markup!r})")
     assert (state, output) == ("done", markup + "\n")
     assert cell(page, 2).locator(".cell-output img, .cell-output script").count() == 0
@@ -244,7 +249,10 @@ def test_reset_restores_the_page_as_it_was_loaded(tab) -> None:
         assert cell_state(page, index) == "static"
     assert run(page, 1) == "done"
     assert cell_output(page, 1) == build_output(page, 1)
-    assert run_code(page, 1, "print('kept' in dir(), 'answer' in dir())") == ("done", "False False\n")
+    assert run_code(page, 1, "print('kept' in dir(), 'answer' in dir())") == (
+        "done",
+        "False False\n",
+    )
 
 
 def test_nothing_went_wrong_in_the_shared_tab(tab) -> None:
@@ -291,7 +299,10 @@ def test_a_runtime_that_cannot_load_keeps_the_static_output_and_can_be_retried(
         ), message
         retry = cell(page, 1).locator(".cell-button--retry")
         assert retry.is_visible() and retry.inner_text() == words["retry"]
-        assert cell(page, 1).locator(".cell-output__label").inner_text().lower() == words["built"].lower()
+        assert (
+            cell(page, 1).locator(".cell-output__label").inner_text().lower()
+            == words["built"].lower()
+        )
         assert cell_output(page, 1) == build_output(page, 1)
         page.unroute("**/assets/pyodide/pyodide.asm.wasm")
         retry.click()

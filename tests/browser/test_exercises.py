@@ -47,7 +47,9 @@ def exercises(page) -> list[dict]:
 
 
 def value_of(v) -> float:
-    return {"inf": float("inf"), "-inf": float("-inf")}.get(v, v) if isinstance(v, str) else float(v)
+    return (
+        {"inf": float("inf"), "-inf": float("-inf")}.get(v, v) if isinstance(v, str) else float(v)
+    )
 
 
 def fresh(watched, server, lang: str):
@@ -151,7 +153,8 @@ def test_multiple_choice(watched, server, lang: str) -> None:
     box.locator(f"input[type=radio][value='{data['correct']}']").check()
     box.locator("button.exercise-check").click()
     page.wait_for_function(
-        "(id) => document.querySelector(`#exercise-${id} .exercise-feedback--right`)", arg=data["id"]
+        "(id) => document.querySelector(`#exercise-${id} .exercise-feedback--right`)",
+        arg=data["id"],
     )
     assert feedback.inner_text().startswith(words["choice_right"])
 
@@ -216,7 +219,9 @@ def test_nothing_is_sent(watched, server, lang: str) -> None:
     page = fresh(watched, server, lang)
     data = first(exercises(page), lambda d: d["type"] == "numeric")
     sent = []
-    page.on("request", lambda r: sent.append(r) if r.method != "GET" or "exercise" in r.url else None)
+    page.on(
+        "request", lambda r: sent.append(r) if r.method != "GET" or "exercise" in r.url else None
+    )
     check(page, data["id"], number(value_of(data["answer"]), data["decimals"], lang))
     page.locator("button.exercises-clear").click()
     page.wait_for_timeout(300)
@@ -242,7 +247,9 @@ def test_axe_in_both_palettes_with_feedback_and_solutions_open(watched, server, 
             set_palette(page, scheme)
             page.wait_for_timeout(400)  # Material's buttons fade their colours (125 ms) on focus
             violations = axe_violations(page)
-            assert not violations, f"{PAGE[lang]} ({scheme}): axe-core found:\n" + "\n".join(violations)
+            assert not violations, f"{PAGE[lang]} ({scheme}): axe-core found:\n" + "\n".join(
+                violations
+            )
     finally:
         set_palette(page, "default")
 
@@ -256,7 +263,9 @@ def set_palette(page, scheme: str) -> None:
         )
 
 
-THEORY_PATHS = sorted(p for p, source in PAGES.items() if "```exercise" in source.read_text(encoding="utf-8"))
+THEORY_PATHS = sorted(
+    p for p, source in PAGES.items() if "```exercise" in source.read_text(encoding="utf-8")
+)
 
 
 @pytest.mark.parametrize("path", THEORY_PATHS)

@@ -81,14 +81,20 @@ def test_prompts_are_stripped_and_continuation_lines_kept() -> None:
 
 
 def test_expected_exceptions_are_marked() -> None:
-    data = cell_data(">>> 1 / 0\nTraceback (most recent call last):\n  ...\nZeroDivisionError: division by zero\n")
+    data = cell_data(
+        ">>> 1 / 0\nTraceback (most recent call last):\n  ...\nZeroDivisionError: division by zero\n"
+    )
     (example,) = data["examples"]
     assert example["exception"] is True
     assert example["want"].endswith("ZeroDivisionError: division by zero\n")
 
 
 def test_each_page_numbers_its_cells_from_one() -> None:
-    page = block([prompt("print(1)"), out("1")]) + "<p>text</p>" + block([prompt("print(2)"), out("2")])
+    page = (
+        block([prompt("print(1)"), out("1")])
+        + "<p>text</p>"
+        + block([prompt("print(2)"), out("2")])
+    )
     for _ in range(2):  # a second page starts again from 1: no state between calls
         assert [n for n, _ in parsed_cells(add_cells(page, "test"))] == ["1", "2"]
 
@@ -117,7 +123,7 @@ def test_the_data_cannot_break_out_of_its_script_element(code: str) -> None:
     script = page[page.index('<script type="application/json"') :]
     body = script[script.index(">") + 1 : script.index("</script>")]
     assert "<" not in body and ">" not in body and "&" not in body
-    (number, data), = parsed_cells(page)
+    ((number, data),) = parsed_cells(page)
     assert (number, data["code"]) == ("1", code + "\n")
     assert json.loads(json_for_script({"code": code}))["code"] == code
 

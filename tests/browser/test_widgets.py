@@ -74,8 +74,6 @@ def lang(request) -> str:
     return request.param
 
 
-
-
 @pytest.fixture(scope="module")
 def tabs(browser, server, lang):
     """The tab of a widget page in this language: kept open while consecutive tests use
@@ -135,7 +133,9 @@ def check(text: str, exact: float, lang: str, what: str) -> None:
         assert "," not in text, f"{what}: {text!r} has a decimal comma on an English page"
     digits = decimals(text)
     assert digits >= 2, f"{what}: {text!r}"
-    assert abs(number(text) - exact) <= 0.5 * 10**-digits + 1e-12, f"{what}: shows {text!r}, infotheory says {exact!r}"
+    assert abs(number(text) - exact) <= 0.5 * 10**-digits + 1e-12, (
+        f"{what}: shows {text!r}, infotheory says {exact!r}"
+    )
 
 
 def state(host) -> dict:
@@ -235,7 +235,12 @@ def leash_expected(st: dict) -> dict:
     ref, reward, beta = np.array(st["ref"]), np.array(st["reward"], dtype=float), st["beta"]
     with np.errstate(divide="ignore"):
         pi = softmax(np.log(ref) + reward / beta)
-    return {"pi": pi, "E[r]": pi @ reward, "D(π*‖π_ref)": kl_divergence(pi, ref), "E_ref[r]": ref @ reward}
+    return {
+        "pi": pi,
+        "E[r]": pi @ reward,
+        "D(π*‖π_ref)": kl_divergence(pi, ref),
+        "E_ref[r]": ref @ reward,
+    }
 
 
 def check_leash(host, lang: str) -> dict:
@@ -297,7 +302,9 @@ def test_two_distributions_presets_and_units(tabs, path: str) -> None:
     host, lang = widget(tab, "two-distributions"), tab.lang
     initial = state(host)
     assert initial["preset"] == ("coin" if path == "cross-entropy/" else "term-by-term")
-    presets = host.locator("select.it-select").first.evaluate("(s) => [...s.options].filter(o => !o.disabled).map(o => o.value)")
+    presets = host.locator("select.it-select").first.evaluate(
+        "(s) => [...s.options].filter(o => !o.disabled).map(o => o.value)"
+    )
     assert len(presets) >= 6
     for preset in presets:
         choose_preset(host, preset)
@@ -313,7 +320,12 @@ def test_two_distributions_presets_and_units(tabs, path: str) -> None:
     choose_preset(host, "codebook")
     host.locator("input[type=radio][value=bits]").check()
     shown = {k: number(v) for k, v in readouts(host).items()}
-    assert (shown["H(P)"], shown["H(P,Q)"], shown["D(P‖Q)"], shown["D(Q‖P)"]) == (1.75, 2.375, 0.625, 0.5)
+    assert (shown["H(P)"], shown["H(P,Q)"], shown["D(P‖Q)"], shown["D(Q‖P)"]) == (
+        1.75,
+        2.375,
+        0.625,
+        0.5,
+    )
 
 
 def test_two_distributions_keyboard_grid(tabs) -> None:
@@ -335,7 +347,13 @@ def test_two_distributions_keyboard_grid(tabs) -> None:
     # Arrow keys move by 0.01, and the other bars follow so that P still sums to 1.
     choose_preset(host, "codebook")
     before = state(host)["p"]
-    press(page, host.get_by_role("slider", name=words["P"].format(2)), "ArrowUp", "ArrowUp", "ArrowRight")
+    press(
+        page,
+        host.get_by_role("slider", name=words["P"].format(2)),
+        "ArrowUp",
+        "ArrowUp",
+        "ArrowRight",
+    )
     after = check_two(host, lang, "arrows")["p"]
     assert after[1] == pytest.approx(before[1] + 0.03, abs=1e-9)
     rest = 1 - after[1]
@@ -359,7 +377,9 @@ def test_two_distributions_mouse_drag(tabs) -> None:
         st = check_two(host, lang, f"drag {dist}{index}")
         got = st[dist.lower()][index - 1]
         assert got == pytest.approx(value, abs=0.011), (dist, index, st)
-        assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == words[dist].format(index)
+        assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == words[
+            dist
+        ].format(index)
     tab.assert_clean()
 
 
@@ -377,10 +397,16 @@ def test_two_distributions_touch_drag(tabs) -> None:
         scale = box["height"] / 150
         x = box["x"] + box["width"] / 2
         start, end = box["y"] + box["height"] * 0.9, box["y"] + (16 + 116 * (1 - 0.45)) * scale
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": start}]})
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchStart", "touchPoints": [{"x": x, "y": start}]},
+        )
         for k in range(1, 6):
             y = start + (end - start) * k / 5
-            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+            cdp.send(
+                "Input.dispatchTouchEvent",
+                {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]},
+            )
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         st = check_two(host, lang, "touch")
         assert st["q"][1] == pytest.approx(0.45, abs=0.011), st
@@ -419,7 +445,10 @@ def test_two_distributions_lock_swap_add_remove(tabs) -> None:
     press(page, swap, "Enter")  # aria-disabled: focusable and announced, but inert
     press(page, remove, "Enter")
     assert state(host)["p"] == locked["p"]
-    assert swap.get_attribute("aria-disabled") == "true" and remove.get_attribute("aria-disabled") == "true"
+    assert (
+        swap.get_attribute("aria-disabled") == "true"
+        and remove.get_attribute("aria-disabled") == "true"
+    )
     press(page, host.get_by_role("slider", name=words["Q"].format(1)), "PageUp")
     assert state(host)["q"][0] == pytest.approx(locked["q"][0] + 0.1, abs=1e-9)
     add.click()
@@ -515,7 +544,9 @@ def snap(host, kind: str) -> str:
     return host.locator(".it-note--fit").inner_text()
 
 
-FIT_NOTE = re.compile(r"μ = (?P<mu>-?\d+[.,]\d+), σ = (?P<sigma>\d+[.,]\d+).*?= (?P<kl>\d+[.,]\d+) nats", re.DOTALL)
+FIT_NOTE = re.compile(
+    r"μ = (?P<mu>-?\d+[.,]\d+), σ = (?P<sigma>\d+[.,]\d+).*?= (?P<kl>\d+[.,]\d+) nats", re.DOTALL
+)
 
 
 def test_forward_reverse_snap_to_optima(tabs) -> None:
@@ -540,7 +571,9 @@ def test_forward_reverse_snap_to_optima(tabs) -> None:
             check(shown["mu"].lstrip("-"), abs(fit.mean), lang, f"{kind} μ at d={d}")
             check(shown["sigma"], fit.std, lang, f"{kind} σ at d={d}")
             check(shown["kl"], fit.kl, lang, f"{kind} D at d={d}")
-            assert abs(abs(st["mu"]) - abs(fit.mean)) < 1e-4 and abs(st["sigma"] - fit.std) < 1e-4, (st, fit)
+            assert (
+                abs(abs(st["mu"]) - abs(fit.mean)) < 1e-4 and abs(st["sigma"] - fit.std) < 1e-4
+            ), (st, fit)
             assert slider_value(host, words["mean"]) == shown["mu"]
             if kind == "reverse" and d >= 2:
                 assert st["mu"] > 0  # the mode on the side where Q was
@@ -601,7 +634,13 @@ def test_kl_leash_beta_grid_and_reference(tabs) -> None:
     page, host, lang, words = tab.page, widget(tab, "kl-leash"), tab.lang, WORDS[tab.lang]
     st = check_leash(host, lang)
     assert st == {"ref": [0.6, 0.25, 0.14, 0.01], "reward": [0, 1, 1.5, 3], "beta": 1}
-    page_rows = {10: ("0.533", "0.002"), 1: ("1.055", "0.309"), 0.5: ("1.955", "1.681"), 0.25: ("2.933", "4.295"), 0.1: ("3.000", "4.605")}
+    page_rows = {
+        10: ("0.533", "0.002"),
+        1: ("1.055", "0.309"),
+        0.5: ("1.955", "1.681"),
+        0.25: ("2.933", "4.295"),
+        0.1: ("3.000", "4.605"),
+    }
     beta = host.get_by_label(words["beta"])
     press(page, beta, "Home")
     for i, value in enumerate(BETAS):
@@ -609,7 +648,10 @@ def test_kl_leash_beta_grid_and_reference(tabs) -> None:
         assert st["beta"] == value
         if value in page_rows:
             shown = readouts(host)
-            assert (shown["E[r]"].replace(",", "."), shown["D(π*‖π_ref)"].replace(",", ".")) == page_rows[value]
+            assert (
+                shown["E[r]"].replace(",", "."),
+                shown["D(π*‖π_ref)"].replace(",", "."),
+            ) == page_rows[value]
         if i < len(BETAS) - 1:
             page.keyboard.press("ArrowRight")
     set_slider(host, words["beta"], BETAS.index(0.5))
@@ -665,7 +707,9 @@ def send_and_run(tab, host) -> dict:
 def same(widget_text: str, python_text: str) -> bool:
     """The same number to the same digits (Python may print a zero as -0.000)."""
     python_text = python_text.replace("inf", "∞")
-    return number(widget_text) == number(python_text) and decimals(widget_text) == decimals(python_text)
+    return number(widget_text) == number(python_text) and decimals(widget_text) == decimals(
+        python_text
+    )
 
 
 def test_send_to_code_two_distributions(tabs) -> None:
@@ -673,7 +717,13 @@ def test_send_to_code_two_distributions(tabs) -> None:
     page, host, words = tab.page, widget(tab, "two-distributions"), WORDS[tab.lang]
     choose_preset(host, "support")
     host.locator("input[type=radio][value=bits]").check()
-    press(page, host.get_by_role("slider", name=words["Q"].format(1)), "ArrowDown", "ArrowDown", "ArrowDown")
+    press(
+        page,
+        host.get_by_role("slider", name=words["Q"].format(1)),
+        "ArrowDown",
+        "ArrowDown",
+        "ArrowDown",
+    )
     host.locator(".it-button--add").click()
     press(page, host.get_by_role("slider", name=words["Q"].format(3)), "PageUp")
     shown = readouts(host)
@@ -684,7 +734,9 @@ def test_send_to_code_two_distributions(tabs) -> None:
     shown = readouts(host)
     out = send_and_run(tab, host)
     assert out["H(P,Q)"] == "inf" and all(same(shown[k], out[k]) for k in shown), (shown, out)
-    assert host.locator("xpath=following-sibling::div[contains(@class, 'cell--widget')]").count() == 1
+    assert (
+        host.locator("xpath=following-sibling::div[contains(@class, 'cell--widget')]").count() == 1
+    )
     tab.assert_clean()
 
 
@@ -756,7 +808,9 @@ def test_widget_pages_pass_axe_in_both_palettes(tabs, path: str) -> None:
             elif name == "forward-reverse":
                 host.locator(".it-button--local").focus()
                 page.keyboard.press("Enter")
-                page.wait_for_function("(h) => !h.hasAttribute('aria-busy')", arg=host.element_handle())
+                page.wait_for_function(
+                    "(h) => !h.hasAttribute('aria-busy')", arg=host.element_handle()
+                )
         page.wait_for_timeout(300)
         violations = axe_violations(page)
         assert not violations, f"{path} {scheme}:\n" + "\n".join(violations)
